@@ -1,0 +1,177 @@
+import { type HeadersInput, headerReader } from '../utils/headers.ts';
+
+/** One rate-limit window as the server reported it. Times are on the local clock (corrected for skew). */
+export interface RateLimitWindow {
+  readonly limit?: number;
+  readonly remaining?: number;
+  /** When the window refills, on the local clock. */
+  readonly reset?: Date;
+}
+
+/** Everything the response headers said about limits and timing. Every field is optional: garbage is dropped. */
+export interface RateLimitInfo extends RateLimitWindow {
+  /** x-app-limit-24hour-* (per-app 24-hour limit, e.g. on POST /2/tweets). */
+  readonly app24h?: RateLimitWindow;
+  /** x-user-limit-24hour-* (per-user 24-hour limit). */
+  readonly user24h?: RateLimitWindow;
+  /** The IETF RateLimit fields (`RateLimit`/`RateLimit-Policy`, or `RateLimit-Limit/-Remaining/-Reset`). */
+  readonly ietf?: RateLimitWindow & { readonly policy?: string };
+  /** Retry-After (seconds or HTTP date) or retry-after-ms, as a wait from now in milliseconds. */
+  readonly retryAfterMs?: number;
+  /** The server's clock, from `Date`. */
+  readonly serverDate?: Date;
+  /**
+   * How far the server's clock is ahead of ours (negative: behind), when the difference exceeds the Date header's
+   * one-second resolution plus transit; epoch-second resets are corrected by it.
+   */
+  readonly clockSkewMs?: number;
+}
+
+export interface ParseOptions {
+  /** The local time the response arrived, in epoch ms. @default Date.now() */
+  readonly now?: number;
+}
+
+/** A reset or Retry-After further ahead than this is garbage (X's longest window is 24 hours). */
+export const MAX_AHEAD_MS = 7 * 24 * 60 * 60 * 1000;
+/** Skew within this is the Date header's resolution plus transit, not a wrong clock. */
+const SKEW_TOLERANCE_MS = 2000;
+
+const INTEGER = /^\s*\d{1,16}\s*$/;
+const DECIMAL = /^\s*\d{1,16}(?:\.\d{1,6})?\s*$/;
+
+function integer(value: string | undefined): number | undefined {
+  if (value === undefined || !INTEGER.test(value)) return undefined;
+  const parsed = Number(value);
+  return Number.isSafeInteger(parsed) ? parsed : undefined;
+}
+
+function decimal(value: string | undefined): number | undefined {
+  if (value === undefined || !DECIMAL.test(value)) return undefined;
+  const parsed = Number(value);
+  return Number.isFinite(parsed) ? parsed : undefined;
+}
+
+function httpDate(value: string | undefined): number | undefined {
+  if (value === undefined || value.length > 64 || !/[a-z]/i.test(value)) return undefined;
+  const parsed = Date.parse(value);
+  return Number.isFinite(parsed) ? parsed : undefined;
+}
+
+function withinReach(ms: number, now: number): boolean {
+  return ms <= now + MAX_AHEAD_MS && ms >= now - MAX_AHEAD_MS;
+}
+
+type Defined<T> = { [K in keyof T]?: Exclude<T[K], undefined> };
+
+function compact<T extends object>(value: T): T | undefined {
+  return Object.values(value).some((v) => v !== undefined) ? value : undefined;
+}
+
+function omitUndefined<T extends object>(value: T): Defined<T> {
+  for (const key of Object.keys(value) as (keyof T)[]) if (value[key] === undefined) delete value[key];
+  return value as Defined<T>;
+}
+
+/**
+ * Reads every rate-limit and timing header X (and APIs like it) send. Never throws; a malformed, negative, NaN or
+ * absurdly distant value is dropped rather than trusted.
+ *
+ * Epoch-second resets (`x-rate-limit-reset`) are on the server's clock; when `Date` shows the server's clock
+ * differs from ours by more than its resolution, resets are moved onto our clock so that a wait is right even
+ * when the local clock is wrong.
+ */
+export function parseRateLimit(
+  headers: HeadersInput | undefined | null,
+  options: ParseOptions = {},
+): RateLimitInfo {
+  const now = options.now ?? Date.now();
+  const get = headerReader(headers);
+
+  const serverMs = httpDate(get('date'));
+  const serverDate = serverMs !== undefined && withinReach(serverMs, now) ? new Date(serverMs) : undefined;
+  const rawSkew = serverDate ? serverDate.getTime() - now : 0;
+  const clockSkewMs = Math.abs(rawSkew) > SKEW_TOLERANCE_MS ? rawSkew : undefined;
+
+  const epochReset = (value: string | undefined): Date | undefined => {
+    const seconds = integer(value);
+    if (seconds === undefined) return undefined;
+    const local = seconds * 1000 - (clockSkewMs ?? 0);
+    return withinReach(local, now) ? new Date(local) : undefined;
+  };
+  const window = (prefix: string): RateLimitWindow | undefined =>
+    compact(
+      omitUndefined({
+        limit: integer(get(`${prefix}-limit`)),
+        remaining: integer(get(`${prefix}-remaining`)),
+        reset: epochReset(get(`${prefix}-reset`)),
+      }),
+    );
+
+  return omitUndefined({
+    ...window('x-rate-limit'),
+    app24h: window('x-app-limit-24hour'),
+    user24h: window('x-user-limit-24hour'),
+    ietf: parseIetf(get, now),
+    retryAfterMs: parseRetryAfter(get, now, serverDate),
+    serverDate,
+    clockSkewMs,
+  });
+}
+
+function parseRetryAfter(
+  get: (name: string) => string | undefined,
+  now: number,
+  serverDate: Date | undefined,
+): number | undefined {
+  const ms = decimal(get('retry-after-ms'));
+  if (ms !== undefined && ms <= MAX_AHEAD_MS) return Math.ceil(ms);
+  const value = get('retry-after');
+  const seconds = decimal(value);
+  if (seconds !== undefined) return seconds * 1000 <= MAX_AHEAD_MS ? Math.ceil(seconds * 1000) : undefined;
+  const date = httpDate(value);
+  if (date === undefined) return undefined;
+  // An HTTP date is on the server's clock: measure it against the server's Date when we have one.
+  const wait = date - (serverDate?.getTime() ?? now);
+  if (wait > MAX_AHEAD_MS) return undefined;
+  return Math.max(0, wait);
+}
+
+function structuredParam(field: string | undefined, ...names: string[]): number | undefined {
+  if (field === undefined || field.length > 1024) return undefined;
+  for (const name of names) {
+    const match = new RegExp(`(?:^|[;,\\s])${name}\\s*=\\s*"?(\\d{1,16})"?`, 'i').exec(field);
+    if (match) return integer(match[1]);
+  }
+  return undefined;
+}
+
+function parseIetf(get: (name: string) => string | undefined, now: number) {
+  const combined = get('ratelimit');
+  const policy = get('ratelimit-policy');
+  const limit =
+    integer(get('ratelimit-limit')) ?? structuredParam(combined, 'limit') ?? structuredParam(policy, 'q');
+  const remaining = integer(get('ratelimit-remaining')) ?? structuredParam(combined, 'r', 'remaining');
+  const resetSeconds = integer(get('ratelimit-reset')) ?? structuredParam(combined, 't', 'reset');
+  const reset =
+    resetSeconds !== undefined && resetSeconds * 1000 <= MAX_AHEAD_MS
+      ? new Date(now + resetSeconds * 1000)
+      : undefined;
+  return compact(omitUndefined({ limit, remaining, reset, policy: policy?.slice(0, 256) }));
+}
+
+/**
+ * When the server said a retry may go, from the headers: Retry-After first (it answers exactly that question),
+ * then the latest reset among the windows that are spent. With `anyWindow`, a window's reset counts even when
+ * it claims requests remain (a 429 contradicts it).
+ */
+export function serverRetryAt(info: RateLimitInfo, now: number, anyWindow: boolean): Date | undefined {
+  if (info.retryAfterMs !== undefined) return new Date(now + info.retryAfterMs);
+  const windows = [info, info.app24h, info.user24h, info.ietf].filter(
+    (w): w is RateLimitWindow => w?.reset !== undefined,
+  );
+  const spent = windows.filter((w) => w.remaining === 0);
+  const chosen = spent.length > 0 ? spent : anyWindow ? windows.slice(0, 1) : [];
+  const latest = Math.max(...chosen.map((w) => w.reset!.getTime()));
+  return Number.isFinite(latest) ? new Date(Math.max(now, latest)) : undefined;
+}
