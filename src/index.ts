@@ -20,5 +20,27 @@ export type {
   Problem,
 } from './classify/classify.ts';
 export { classify } from './classify/classify.ts';
+export type { CalmClient, CalmResponse, HttpMethod } from './client/client.ts';
+export { createClient } from './client/client.ts';
+
+export type { CalmEvent, CalmEventType } from './client/events.ts';
+export type {
+  AuthOption,
+  ClientOptions,
+  Hooks,
+  RateLimitContext,
+  RequestOptions,
+  RetryBudgetOption,
+  RetryContext,
+  RetryOptions,
+  SearchParams,
+} from './client/options.ts';
+export { DEFAULTS } from './client/options.ts';
+export { AuthError, isAuthError } from './errors/AuthError.ts';
+export type { CalmErrorDetails, RequestSummary } from './errors/CalmError.ts';
+export { CalmError, isCalmError } from './errors/CalmError.ts';
+export { isPermanentError, PermanentError } from './errors/PermanentError.ts';
+export { isRateLimitError, RateLimitError } from './errors/RateLimitError.ts';
+export { isRetryableError, RetryableError } from './errors/RetryableError.ts';
 export type { ParseOptions, RateLimitInfo, RateLimitWindow } from './rate-limit/parse.ts';
 export { parseRateLimit } from './rate-limit/parse.ts';

@@ -76,6 +76,7 @@ export function inspectNetworkError(error: unknown): NetworkErrorInfo | undefine
     const name = field(link, 'name');
     if (name === 'TimeoutError') return { kind: 'timeout', code: 'ETIMEDOUT', unsent: false };
     if (name === 'AbortError') return { kind: 'abort', unsent: false };
+    if (name === 'NetworkError') networkMessage = true;
     const linkCode = field(link, 'code');
     if (
       typeof linkCode === 'string' &&

@@ -1,0 +1,122 @@
+import { HttpResponse, http, type JsonBodyType } from 'msw';
+import { PROXY_502_HTML, problem, usageCapped, v1Error } from './bodies.ts';
+import { type RateLimitHeaderOptions, rateLimitHeaders } from './headers.ts';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'all';
+type Path = string | RegExp;
+export interface HandlerOptions {
+  /** Answer only once, then fall through to the next handler. */
+  readonly once?: boolean;
+  readonly headers?: Record<string, string>;
+}
+
+const json = (body: JsonBodyType, status: number, headers: Record<string, string> = {}) =>
+  HttpResponse.json(body, { status, headers });
+const problemJson = (body: unknown, status: number, headers: Record<string, string> = {}) =>
+  new HttpResponse(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/problem+json', ...headers },
+  });
+
+const on = (method: Method, path: Path, resolver: () => Response, options: HandlerOptions = {}) =>
+  http[method](path, resolver, { once: options.once ?? false });
+
+/** 429 + code 88 with x-rate-limit-* headers (remaining 0, reset in `resetInSeconds`). */
+export function rateLimited(
+  method: Method,
+  path: Path,
+  options: HandlerOptions & RateLimitHeaderOptions = {},
+) {
+  return on(
+    method,
+    path,
+    () => json(v1Error(88), 429, { ...rateLimitHeaders({ ...options, remaining: 0 }), ...options.headers }),
+    options,
+  );
+}
+
+/** 420 Enhance Your Calm, bare (no timing headers). */
+export function enhanceYourCalm(method: Method, path: Path, options: HandlerOptions = {}) {
+  return on(
+    method,
+    path,
+    () => json({ errors: [{ message: 'Enhance Your Calm' }] }, 420, options.headers),
+    options,
+  );
+}
+
+/** 503 + code 130 Over capacity. */
+export function overCapacity(method: Method, path: Path, options: HandlerOptions = {}) {
+  return on(method, path, () => json(v1Error(130), 503, options.headers), options);
+}
+
+/** 500 + code 131 Internal error. */
+export function internalError(method: Method, path: Path, options: HandlerOptions = {}) {
+  return on(method, path, () => json(v1Error(131), 500, options.headers), options);
+}
+
+/** A v1.1 error code with the status X documents for it (or `status`). */
+export function xError(
+  method: Method,
+  path: Path,
+  code: number,
+  status: number,
+  options: HandlerOptions = {},
+) {
+  return on(method, path, () => json(v1Error(code), status, options.headers), options);
+}
+
+/** A v2 problem type with its status. */
+export function xProblem(
+  method: Method,
+  path: Path,
+  type: string,
+  status: number,
+  options: HandlerOptions & { fields?: Record<string, unknown> } = {},
+) {
+  return on(method, path, () => problemJson(problem(type, options.fields), status, options.headers), options);
+}
+
+/** The monthly usage cap: 429 + usage-capped while x-rate-limit-remaining is far above 0. */
+export function usageCap(method: Method, path: Path, options: HandlerOptions = {}) {
+  return on(
+    method,
+    path,
+    () =>
+      problemJson(usageCapped(), 429, {
+        ...rateLimitHeaders({ remaining: 297, limit: 300 }),
+        ...options.headers,
+      }),
+    options,
+  );
+}
+
+/** A proxy's HTML 502 page. */
+export function proxyBadGateway(method: Method, path: Path, options: HandlerOptions = {}) {
+  return on(
+    method,
+    path,
+    () =>
+      new HttpResponse(PROXY_502_HTML, {
+        status: 502,
+        headers: { 'content-type': 'text/html', ...options.headers },
+      }),
+    options,
+  );
+}
+
+/** A network failure (fetch rejects). */
+export function networkError(method: Method, path: Path, options: HandlerOptions = {}) {
+  return on(method, path, () => HttpResponse.error(), options);
+}
+
+/** A scripted sequence: each request gets the next response; the last repeats. */
+export function sequence(method: Method, path: Path, responses: readonly (() => Response)[]) {
+  if (responses.length === 0) throw new TypeError('`responses` must not be empty');
+  return http[method](path, function* () {
+    for (let i = 0; i < responses.length - 1; i++) yield responses[i]!();
+    while (true) yield responses.at(-1)!();
+  });
+}
+
+export const respond = { json, problemJson };

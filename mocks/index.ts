@@ -1,0 +1,18 @@
+// calmfetch/mocks: X's failures, ready-made for msw. Explicit exports only.
+export { notFound, PROXY_502_HTML, problem, usageCapped, v1Error } from './bodies.ts';
+export type { HandlerOptions } from './handlers.ts';
+export {
+  enhanceYourCalm,
+  internalError,
+  networkError,
+  overCapacity,
+  proxyBadGateway,
+  rateLimited,
+  respond,
+  sequence,
+  usageCap,
+  xError,
+  xProblem,
+} from './handlers.ts';
+export type { RateLimitHeaderOptions } from './headers.ts';
+export { rateLimitHeaders } from './headers.ts';

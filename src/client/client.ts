@@ -1,0 +1,586 @@
+import ky, { type KyInstance } from 'ky';
+import pRetry from 'p-retry';
+import type { FailureCategory } from '../catalogue/types.ts';
+import { isJsonContentType, parseBody } from '../classify/body.ts';
+import { type ApiError, type Classification, classify } from '../classify/classify.ts';
+import { AuthError } from '../errors/AuthError.ts';
+import type { CalmError, RequestSummary } from '../errors/CalmError.ts';
+import { PermanentError } from '../errors/PermanentError.ts';
+import { RateLimitError } from '../errors/RateLimitError.ts';
+import { RetryableError } from '../errors/RetryableError.ts';
+import type { RateLimitInfo } from '../rate-limit/parse.ts';
+import { exponentialWithPositiveJitter, fullJitter, untilServerTime } from '../retry/backoff.ts';
+import { RetryBudget } from '../retry/budget.ts';
+import { Redactor, safeUrl } from '../utils/redact.ts';
+import { sleep } from '../utils/sleep.ts';
+import type { CalmEvent } from './events.ts';
+import { errorMessage, seconds } from './messages.ts';
+import {
+  type ClientOptions,
+  checkRequestOptions,
+  type NormalizedOptions,
+  type NormalizedRetry,
+  normalizeClientOptions,
+  normalizeRetry,
+  type RequestOptions,
+  type RetryContext,
+} from './options.ts';
+
+/** What a successful call resolves to. */
+export interface CalmResponse<T = unknown> {
+  /** The body's `data` for an X v2 envelope (undefined when it has only `errors`), the whole body otherwise. */
+  readonly data: T;
+  /** Partial errors (X v2 `errors` beside `data`), each classified on its own; empty when none. */
+  readonly errors: readonly ApiError[];
+  readonly includes: unknown;
+  readonly meta: unknown;
+  /** The whole parsed body (text when it was not JSON). */
+  readonly body: unknown;
+  readonly status: number;
+  readonly headers: Headers;
+  readonly rateLimit: RateLimitInfo;
+  /** How many attempts the call took. */
+  readonly attempts: number;
+  readonly classification: Classification;
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
+
+export interface CalmClient {
+  get<T = unknown>(path: string, options?: RequestOptions): Promise<CalmResponse<T>>;
+  post<T = unknown>(path: string, options?: RequestOptions): Promise<CalmResponse<T>>;
+  put<T = unknown>(path: string, options?: RequestOptions): Promise<CalmResponse<T>>;
+  patch<T = unknown>(path: string, options?: RequestOptions): Promise<CalmResponse<T>>;
+  delete<T = unknown>(path: string, options?: RequestOptions): Promise<CalmResponse<T>>;
+  request<T = unknown>(
+    method: HttpMethod | (string & {}),
+    path: string,
+    options?: RequestOptions,
+  ): Promise<CalmResponse<T>>;
+  /** The retry budget's tokens left (Infinity when the budget is off). */
+  readonly retryTokens: number;
+}
+
+/** Methods that can be sent twice with the effect of once (RFC 9110). */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+const METHOD = /^[A-Z]{1,16}$/;
+
+/** One attempt's failure, on its way through p-retry's callbacks. */
+class AttemptFailure extends Error {
+  readonly classification: Classification;
+  readonly attempt: number;
+  decision: Decision = { retry: false, consume: true, delayMs: 0 };
+  giveUp: string | undefined;
+  retryAt: Date | undefined;
+
+  constructor(classification: Classification, attempt: number, cause?: unknown) {
+    super(classification.reason, cause === undefined ? undefined : { cause });
+    this.classification = classification;
+    this.attempt = attempt;
+  }
+}
+
+interface Decision {
+  readonly retry: boolean;
+  /** Whether the retry uses up `retry.limit` (rate-limit waits and an auth refresh do not). */
+  readonly consume: boolean;
+  readonly delayMs: number;
+}
+
+interface Call {
+  readonly method: string;
+  readonly url: string;
+  readonly summary: RequestSummary;
+  readonly options: RequestOptions;
+  readonly retry: NormalizedRetry;
+  readonly idempotent: boolean;
+  readonly timeoutMs: number;
+  readonly deadlineAt: number;
+  readonly signal: AbortSignal | undefined;
+  rateLimitWaits: number;
+  authRefreshed: boolean;
+}
+
+/** A per-attempt timeout: named like ky's, so classify() reads it as one. */
+class AttemptTimeoutError extends Error {
+  override name = 'TimeoutError';
+}
+
+const ERROR_CLASSES: Record<FailureCategory, typeof CalmError> = {
+  retryable: RetryableError,
+  'rate-limited': RateLimitError,
+  'auth-fatal': AuthError,
+  permanent: PermanentError,
+};
+
+/**
+ * Creates a client. Call it once per service and share it: the retry budget (and, later, the rate limiter) are
+ * per client. Options are validated here, with a TypeError naming the option.
+ */
+export function createClient(options: ClientOptions = {}): CalmClient {
+  const config = normalizeClientOptions(options);
+  const redactor = new Redactor();
+  const auth = config.auth;
+  if (auth && typeof auth === 'object' && typeof auth.bearer === 'string') redactor.add(auth.bearer);
+  const budget = config.retryBudget === false ? undefined : new RetryBudget(config.retryBudget);
+  const { hooks, random } = config;
+  const http: KyInstance = ky.create({
+    retry: 0,
+    timeout: false,
+    throwHttpErrors: false,
+    ...(config.headers !== undefined && { headers: config.headers }),
+    ...(config.fetch !== undefined && { fetch: config.fetch }),
+    hooks: {
+      beforeRequest: [...(hooks.beforeRequest ?? [])],
+      afterResponse: [...(hooks.afterResponse ?? [])],
+    },
+  });
+
+  const emit = (event: CalmEvent): void => {
+    if (!hooks.onEvent) return;
+    try {
+      hooks.onEvent(
+        'reason' in event ? ({ ...event, reason: redactor.redact(event.reason) } as CalmEvent) : event,
+      );
+    } catch {
+      // Telemetry must never break a call.
+    }
+  };
+  const base = (call: Call, attempt: number) => ({ method: call.method, url: call.summary.url, attempt });
+
+  async function authHeaders(call: Call): Promise<Headers> {
+    const headers = new Headers(call.options.headers);
+    if (!auth) return headers;
+    if (typeof auth === 'function') {
+      for (const [name, value] of new Headers(await auth(call.summary))) {
+        if (name === 'authorization') redactor.addAuthorization(value);
+        else if (/token|key|secret/i.test(name)) redactor.add(value);
+        headers.set(name, value);
+      }
+      return headers;
+    }
+    const token = typeof auth.bearer === 'function' ? await auth.bearer() : auth.bearer;
+    redactor.add(token);
+    headers.set('authorization', `Bearer ${token}`);
+    return headers;
+  }
+
+  async function attempt<T>(call: Call, attemptNumber: number): Promise<CalmResponse<T>> {
+    const now = Date.now();
+    const remaining = call.deadlineAt - now;
+    const timeoutMs = Math.min(call.timeoutMs, remaining);
+    const timeout = new AbortController();
+    const timer = setTimeout(
+      () => timeout.abort(new AttemptTimeoutError(`attempt timed out after ${timeoutMs} ms`)),
+      Math.max(1, timeoutMs),
+    );
+    const signal = call.signal ? AbortSignal.any([call.signal, timeout.signal]) : timeout.signal;
+    emit({ type: 'attempt', ...base(call, attemptNumber) });
+    try {
+      const headers = await authHeaders(call);
+      const response = await http(call.url, {
+        method: call.method,
+        headers,
+        signal,
+        ...(call.options.searchParams !== undefined && { searchParams: call.options.searchParams }),
+        ...(call.options.json !== undefined && { json: call.options.json }),
+        ...(call.options.body !== undefined && { body: call.options.body }),
+      });
+      const text = call.method === 'HEAD' ? '' : await response.text();
+      const contentType = response.headers.get('content-type') ?? undefined;
+      const parsed = parseBody(text, contentType);
+      const body = parsed.json !== undefined ? parsed.json : text;
+      const classification = classify(
+        {
+          status: response.status,
+          headers: response.headers,
+          body: parsed.malformed ? text : body,
+          method: call.method,
+        },
+        { ...(config.catalogue && { catalogue: config.catalogue }), now: Date.now() },
+      );
+      emit({
+        type: 'response',
+        ...base(call, attemptNumber),
+        status: response.status,
+        category: classification.category,
+        reason: classification.reason,
+        durationMs: Date.now() - now,
+      });
+      if (classification.category !== 'ok') throw new AttemptFailure(classification, attemptNumber);
+      return success<T>(
+        call,
+        attemptNumber,
+        response,
+        body,
+        classification,
+        isJsonContentType(contentType) || parsed.json !== undefined,
+      );
+    } catch (error) {
+      if (error instanceof AttemptFailure) throw error;
+      if (call.signal?.aborted) throw call.signal.reason;
+      const classification = classify({ error, method: call.method }, { now: Date.now() });
+      emit({
+        type: 'response',
+        ...base(call, attemptNumber),
+        status: undefined,
+        category: classification.category,
+        reason: classification.reason,
+        durationMs: Date.now() - now,
+      });
+      throw new AttemptFailure(classification, attemptNumber, safeCause(error));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  function success<T>(
+    call: Call,
+    attempts: number,
+    response: Response,
+    body: unknown,
+    classification: Classification,
+    json: boolean,
+  ): CalmResponse<T> {
+    budget?.refill();
+    const envelope = json && isEnvelope(body) ? body : undefined;
+    const errors = classification.errors;
+    if (errors.length > 0) {
+      emit({ type: 'partial-errors', ...base(call, attempts), count: errors.length });
+      if (hooks.onPartialErrors) {
+        Promise.resolve()
+          .then(() => hooks.onPartialErrors?.(errors, call.summary))
+          .catch((error: unknown) =>
+            emit({
+              type: 'hook-error',
+              ...base(call, attempts),
+              hook: 'onPartialErrors',
+              error: redactor.redact(String(error)),
+            }),
+          );
+      }
+    }
+    return {
+      data: (envelope ? envelope.data : body) as T,
+      errors,
+      includes: envelope?.includes,
+      meta: envelope?.meta,
+      body,
+      status: response.status,
+      headers: response.headers,
+      rateLimit: classification.rateLimit,
+      attempts,
+      classification,
+    };
+  }
+
+  /** Decides what to do after a failed attempt; runs the decision hooks. Sets `failure.decision`. */
+  async function decide(call: Call, failure: AttemptFailure, retriesConsumed: number): Promise<void> {
+    const c = failure.classification;
+    const now = Date.now();
+    const stop = (why: string, retryAt?: Date) => {
+      failure.giveUp = why;
+      failure.retryAt = retryAt;
+      failure.decision = { retry: false, consume: true, delayMs: 0 };
+    };
+    const go = (delayMs: number, consume: boolean) => {
+      failure.decision = { retry: true, consume, delayMs };
+    };
+    const overruns = (delayMs: number) => now + delayMs >= call.deadlineAt;
+    let source: 'backoff' | 'server' | 'hook' = 'backoff';
+
+    switch (c.category) {
+      case 'auth-fatal': {
+        if (!call.authRefreshed && hooks.onAuthError) {
+          const refreshed = await hooks.onAuthError(context(call, failure, false, 0));
+          if (refreshed === true) {
+            call.authRefreshed = true;
+            emit({ type: 'auth-refresh', ...base(call, failure.attempt), reason: c.reason });
+            go(0, false);
+            return;
+          }
+        }
+        stop(
+          call.authRefreshed
+            ? 'still refused after the credentials were refreshed'
+            : 'credentials are not retried',
+        );
+        break;
+      }
+      case 'permanent':
+      case 'ok':
+        stop('not retried');
+        break;
+      case 'rate-limited': {
+        if (c.capped) {
+          stop('a usage cap is not worth waiting for');
+          break;
+        }
+        if (call.rateLimitWaits >= call.retry.rateLimitWaits) {
+          stop(
+            `already waited ${call.rateLimitWaits} time${call.rateLimitWaits === 1 ? '' : 's'} for this rate limit (retry.rateLimitWaits)`,
+            c.retryAt,
+          );
+          break;
+        }
+        const server = c.retryAt !== undefined;
+        source = server ? 'server' : 'backoff';
+        const delayMs = server
+          ? untilServerTime(c.retryAt!.getTime(), now, call.retry.jitterMs, random)
+          : exponentialWithPositiveJitter(
+              call.rateLimitWaits + 1,
+              call.retry.rateLimitBaseDelayMs,
+              call.retry.maxWaitMs,
+              call.retry.jitterMs,
+              random,
+            );
+        const retryAt = c.retryAt ?? new Date(now + delayMs);
+        if (delayMs > call.retry.maxWaitMs) {
+          stop(
+            `the wait (${seconds(delayMs)}) exceeds retry.maxWaitMs (${seconds(call.retry.maxWaitMs)})`,
+            retryAt,
+          );
+        } else if (overruns(delayMs)) {
+          stop(`the wait (${seconds(delayMs)}) would overrun the deadline`, retryAt);
+        } else if (c.unprocessed || call.idempotent) {
+          go(delayMs, false);
+          const choice = hooks.onRateLimit
+            ? await hooks.onRateLimit({ ...context(call, failure, true, delayMs), retryAt })
+            : undefined;
+          if (choice === 'fail') stop('onRateLimit chose to fail', retryAt);
+        } else {
+          stop(`not retried: ${call.method} is not idempotent and the request may have been processed`);
+        }
+        break;
+      }
+      case 'retryable': {
+        if (!c.unprocessed && !call.idempotent) {
+          stop(
+            `not retried: ${call.method} is not idempotent and the request may have been processed (pass idempotent: true if it is safe)`,
+          );
+          break;
+        }
+        if (retriesConsumed >= call.retry.limit) {
+          stop(`gave up after ${retriesConsumed} retr${retriesConsumed === 1 ? 'y' : 'ies'} (retry.limit)`);
+          break;
+        }
+        const server = c.retryAt !== undefined;
+        source = server ? 'server' : 'backoff';
+        const delayMs = server
+          ? untilServerTime(c.retryAt!.getTime(), now, 0, random)
+          : fullJitter(retriesConsumed + 1, call.retry.baseDelayMs, call.retry.maxDelayMs, random);
+        if (delayMs > call.retry.maxWaitMs) {
+          stop(`the server's wait (${seconds(delayMs)}) exceeds retry.maxWaitMs`, c.retryAt);
+        } else if (overruns(delayMs)) {
+          stop(`the next retry (in ${seconds(delayMs)}) would overrun the deadline`);
+        } else {
+          go(delayMs, true);
+        }
+        break;
+      }
+    }
+
+    await applyHooks(call, failure, retriesConsumed, source);
+  }
+
+  async function applyHooks(
+    call: Call,
+    failure: AttemptFailure,
+    retriesConsumed: number,
+    source: 'backoff' | 'server' | 'hook',
+  ) {
+    const c = failure.classification;
+    if (hooks.shouldRetry) {
+      const override = await hooks.shouldRetry(
+        context(call, failure, failure.decision.retry, failure.decision.delayMs),
+      );
+      if (override === false && failure.decision.retry) {
+        failure.giveUp = 'hooks.shouldRetry said no';
+        failure.decision = { retry: false, consume: true, delayMs: 0 };
+      } else if (override === true && !failure.decision.retry && retriesConsumed < call.retry.limit) {
+        failure.giveUp = undefined;
+        failure.decision = {
+          retry: true,
+          consume: true,
+          delayMs: fullJitter(retriesConsumed + 1, call.retry.baseDelayMs, call.retry.maxDelayMs, random),
+        };
+        source = 'hook';
+      }
+    }
+    if (failure.decision.retry && hooks.beforeRetry) {
+      const answer = await hooks.beforeRetry(context(call, failure, true, failure.decision.delayMs));
+      if (answer === false) {
+        failure.giveUp = 'hooks.beforeRetry vetoed the retry';
+        failure.decision = { retry: false, consume: true, delayMs: 0 };
+      } else if (
+        answer &&
+        typeof answer === 'object' &&
+        Number.isFinite(answer.delayMs) &&
+        answer.delayMs >= 0
+      ) {
+        failure.decision = { ...failure.decision, delayMs: Math.min(answer.delayMs, call.retry.maxWaitMs) };
+        source = 'hook';
+      }
+    }
+    if (!failure.decision.retry) return;
+    if (failure.decision.consume && budget && !budget.trySpend()) {
+      failure.giveUp = 'the retry budget is empty (too many recent failures): failing fast';
+      failure.decision = { retry: false, consume: true, delayMs: 0 };
+      emit({
+        type: 'budget-refused',
+        ...base(call, failure.attempt),
+        reason: c.reason,
+        tokens: budget.tokens,
+      });
+      return;
+    }
+    const { delayMs } = failure.decision;
+    if (c.category === 'rate-limited') {
+      call.rateLimitWaits++;
+      emit({
+        type: 'wait',
+        ...base(call, failure.attempt),
+        reason: c.reason,
+        delayMs,
+        retryAt: new Date(Date.now() + delayMs),
+        source: source === 'server' ? 'server' : 'backoff',
+      });
+    } else if (c.category !== 'auth-fatal') {
+      emit({
+        type: 'retry',
+        ...base(call, failure.attempt),
+        category: c.category as FailureCategory,
+        reason: c.reason,
+        delayMs,
+        source,
+      });
+    }
+  }
+
+  function context(call: Call, failure: AttemptFailure, retry: boolean, delayMs: number): RetryContext {
+    return {
+      error: finalError(call, failure),
+      classification: failure.classification,
+      request: call.summary,
+      attempt: failure.attempt,
+      retry,
+      delayMs,
+    };
+  }
+
+  function finalError(call: Call, failure: AttemptFailure): CalmError {
+    const c = failure.classification;
+    const category: FailureCategory = c.category === 'ok' ? 'permanent' : c.category;
+    const retryAt = failure.retryAt ?? c.retryAt;
+    const message = redactor.redact(
+      errorMessage(call.method, call.url, c, failure.attempt, failure.giveUp, retryAt),
+    );
+    const ErrorClass = ERROR_CLASSES[category];
+    return new ErrorClass(
+      message,
+      {
+        classification: c,
+        request: call.summary,
+        attempts: failure.attempt,
+        ...(failure.giveUp !== undefined && { giveUp: failure.giveUp }),
+        ...(retryAt !== undefined && { retryAt }),
+      },
+      { cause: failure.cause },
+    );
+  }
+
+  async function request<T>(
+    method: string,
+    path: string,
+    rawOptions?: RequestOptions,
+  ): Promise<CalmResponse<T>> {
+    const upper = typeof method === 'string' ? method.toUpperCase() : '';
+    if (!METHOD.test(upper)) throw new TypeError('`method` must be an HTTP method name');
+    if (typeof path !== 'string') throw new TypeError('`path` must be a string');
+    const options = checkRequestOptions(rawOptions);
+    const url = joinUrl(config.baseUrl, path);
+    const deadlineMs = options.deadlineMs ?? config.deadlineMs;
+    const call: Call = {
+      method: upper,
+      url,
+      summary: { method: upper, url: safeUrl(url) },
+      options,
+      retry: normalizeRetry('retry', options.retry, config.retry),
+      idempotent: options.idempotent ?? IDEMPOTENT.has(upper),
+      timeoutMs: options.timeoutMs ?? config.timeoutMs,
+      deadlineAt: Date.now() + deadlineMs,
+      signal: options.signal,
+      rateLimitWaits: 0,
+      authRefreshed: false,
+    };
+    try {
+      return await pRetry((attemptNumber) => attempt<T>(call, attemptNumber), {
+        retries: Number.POSITIVE_INFINITY,
+        minTimeout: 0,
+        unref: true,
+        ...(call.signal && { signal: call.signal }),
+        shouldConsumeRetry: async ({ error, retriesConsumed }) => {
+          if (!(error instanceof AttemptFailure)) return true;
+          await decide(call, error, retriesConsumed);
+          return error.decision.consume;
+        },
+        onFailedAttempt: async ({ error }) => {
+          if (error instanceof AttemptFailure && error.decision.retry)
+            await sleep(error.decision.delayMs, call.signal);
+        },
+        shouldRetry: ({ error }) => error instanceof AttemptFailure && error.decision.retry,
+      });
+    } catch (error) {
+      if (!(error instanceof AttemptFailure)) throw error;
+      const final = finalError(call, error);
+      emit({
+        type: 'give-up',
+        ...base(call, error.attempt),
+        category: final.category,
+        reason: final.reason,
+        giveUp: final.giveUp,
+        retryAt: final.retryAt,
+      });
+      throw final;
+    }
+  }
+
+  return {
+    get: (path, options) => request('GET', path, options),
+    post: (path, options) => request('POST', path, options),
+    put: (path, options) => request('PUT', path, options),
+    patch: (path, options) => request('PATCH', path, options),
+    delete: (path, options) => request('DELETE', path, options),
+    request: (method, path, options) => request(method, path, options),
+    get retryTokens() {
+      return budget?.tokens ?? Number.POSITIVE_INFINITY;
+    },
+  };
+}
+
+/** `'/2/tweets'` and `'2/tweets'` both append to the base URL; an absolute URL is used as it is. */
+function joinUrl(baseUrl: string, path: string): string {
+  if (/^https?:\/\//i.test(path)) return path;
+  return `${baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}
+
+function isEnvelope(
+  body: unknown,
+): body is { data?: unknown; includes?: unknown; meta?: unknown; errors?: unknown } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  return Object.hasOwn(body, 'data') || Array.isArray((body as { errors?: unknown }).errors);
+}
+
+/**
+ * The cause kept on a final error: the network error itself, never a wrapper that carries the request (whose
+ * headers hold the credentials).
+ */
+function safeCause(error: unknown): unknown {
+  if (typeof error === 'object' && error !== null && 'request' in error) {
+    const cause = (error as { cause?: unknown }).cause;
+    if (cause !== undefined) return cause;
+    const { name, message } = error as { name?: unknown; message?: unknown };
+    return new Error(`${String(name)}: ${String(message)}`);
+  }
+  return error;
+}

@@ -1,0 +1,68 @@
+import { type RequestHandler } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest';
+import type { CalmEvent } from '../src/index.ts';
+
+export const API = 'https://api.x.com';
+export const TOKEN = 'AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BuSeid%2BULvsea4JtiGRiSDSJSI%3DEUifiRBkKG5E2XzMDjRfl76ZC9Ub0wnz4XsNiRVBChTYbJcE3F';
+
+/** An msw server for one test file, failing on any unhandled request, with fake timers per test. */
+export function useMockServer() {
+  const server = setupServer();
+  beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(new Date('2026-11-21T12:00:00Z'));
+  });
+  afterEach(() => {
+    server.resetHandlers();
+    vi.useRealTimers();
+  });
+  afterAll(() => server.close());
+  return {
+    server,
+    use: (...handlers: RequestHandler[]) => server.use(...handlers),
+  };
+}
+
+/** Records every request the server sees: method, path, fake time, and the request itself. */
+export function recordRequests(server: ReturnType<typeof setupServer>) {
+  const seen: { method: string; path: string; at: number; headers: Headers; body: string }[] = [];
+  const listener = async ({ request }: { request: Request }) => {
+    const url = new URL(request.url);
+    seen.push({ method: request.method, path: url.pathname + url.search, at: Date.now(), headers: request.headers, body: '' });
+  };
+  server.events.on('request:start', listener);
+  return seen;
+}
+
+/** Collects events; `delays(type)` lists the scheduled delays of one kind. */
+export function eventLog() {
+  const events: CalmEvent[] = [];
+  return {
+    events,
+    onEvent: (event: CalmEvent) => events.push(event),
+    types: () => events.map((e) => e.type),
+    delays: (type: 'retry' | 'wait') => events.flatMap((e) => (e.type === type ? [e.delayMs] : [])),
+  };
+}
+
+/** Starts a call, advances fake time by `ms`, and settles it (resolved value or rejection). */
+export async function settle<T>(promise: Promise<T>, ms = 50): Promise<{ value?: T; error?: unknown }> {
+  const settled = promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+  await vi.advanceTimersByTimeAsync(ms);
+  return settled;
+}
+
+/**
+ * Runs a call to completion under fake timers: advances fake time by `ms` (msw and ky need a few timer hops
+ * even for an instant answer), then returns the value or rethrows the rejection.
+ */
+export async function run<T>(promise: Promise<T>, ms = 50): Promise<T> {
+  const { value, error } = await settle(promise, ms);
+  if (error !== undefined) throw error;
+  return value as T;
+}
