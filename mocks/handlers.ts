@@ -110,13 +110,18 @@ export function networkError(method: Method, path: Path, options: HandlerOptions
   return on(method, path, () => HttpResponse.error(), options);
 }
 
-/** A scripted sequence: each request gets the next response; the last repeats. */
-export function sequence(method: Method, path: Path, responses: readonly (() => Response)[]) {
+/**
+ * A scripted sequence: the n-th request gets the n-th response; the last one repeats. A counter rather than a
+ * generator resolver, so that a slow response does not hold back the requests behind it.
+ */
+export function sequence(
+  method: Method,
+  path: Path,
+  responses: readonly (() => Response | Promise<Response>)[],
+) {
   if (responses.length === 0) throw new TypeError('`responses` must not be empty');
-  return http[method](path, function* () {
-    for (let i = 0; i < responses.length - 1; i++) yield responses[i]!();
-    while (true) yield responses.at(-1)!();
-  });
+  let next = 0;
+  return http[method](path, () => responses[Math.min(next++, responses.length - 1)]!());
 }
 
 export const respond = { json, problemJson };

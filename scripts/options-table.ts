@@ -1,4 +1,32 @@
-// The README's options table, rendered from the client's one defaults object (filled in by the client issue).
+// The README's options table, rendered from the client's one defaults object and its option docs.
+import { DEFAULTS, OPTION_DOCS } from '../src/client/options.ts';
+
+const SPECIAL_DEFAULTS: Readonly<Record<string, string>> = {
+  catalogue: '`xCatalogue`',
+  fetch: '`globalThis.fetch`',
+  random: '`Math.random`',
+};
+
+function defaultOf(path: string): string {
+  let value: unknown = DEFAULTS;
+  for (const key of path.split('.')) value = (value as Record<string, unknown> | undefined)?.[key];
+  if (value === undefined) return SPECIAL_DEFAULTS[path] ?? '—';
+  if (value === Number.POSITIVE_INFINITY) return '`Infinity` (none)';
+  return `\`${typeof value === 'string' ? `'${value}'` : String(value)}\``;
+}
+
+/** Every option path that has a default, so that a test can check each is documented. */
+export function defaultPaths(value: object = DEFAULTS, prefix = ''): string[] {
+  return Object.entries(value).flatMap(([key, inner]) =>
+    typeof inner === 'object' && inner !== null
+      ? defaultPaths(inner, `${prefix}${key}.`)
+      : [`${prefix}${key}`],
+  );
+}
+
 export function optionsTable(): string {
-  return '';
+  const rows = Object.entries(OPTION_DOCS).map(
+    ([path, doc]) => `| \`${path}\` | \`${doc.type}\` | ${defaultOf(path)} | ${doc.description} |`,
+  );
+  return ['| option | type | default | what it does |', '|---|---|---|---|', ...rows].join('\n');
 }

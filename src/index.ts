@@ -26,6 +26,7 @@ export { createClient } from './client/client.ts';
 export type { CalmEvent, CalmEventType } from './client/events.ts';
 export type {
   AuthOption,
+  BeforeRetryAnswer,
   ClientOptions,
   Hooks,
   RateLimitContext,

@@ -1,10 +1,11 @@
-import { type RequestHandler } from 'msw';
+import type { RequestHandler } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest';
 import type { CalmEvent } from '../src/index.ts';
 
 export const API = 'https://api.x.com';
-export const TOKEN = 'AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BuSeid%2BULvsea4JtiGRiSDSJSI%3DEUifiRBkKG5E2XzMDjRfl76ZC9Ub0wnz4XsNiRVBChTYbJcE3F';
+export const TOKEN =
+  'AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BuSeid%2BULvsea4JtiGRiSDSJSI%3DEUifiRBkKG5E2XzMDjRfl76ZC9Ub0wnz4XsNiRVBChTYbJcE3F';
 
 /** An msw server for one test file, failing on any unhandled request, with fake timers per test. */
 export function useMockServer() {
@@ -30,7 +31,13 @@ export function recordRequests(server: ReturnType<typeof setupServer>) {
   const seen: { method: string; path: string; at: number; headers: Headers; body: string }[] = [];
   const listener = async ({ request }: { request: Request }) => {
     const url = new URL(request.url);
-    seen.push({ method: request.method, path: url.pathname + url.search, at: Date.now(), headers: request.headers, body: '' });
+    seen.push({
+      method: request.method,
+      path: url.pathname + url.search,
+      at: Date.now(),
+      headers: request.headers,
+      body: '',
+    });
   };
   server.events.on('request:start', listener);
   return seen;

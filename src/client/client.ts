@@ -18,7 +18,6 @@ import { errorMessage, seconds } from './messages.ts';
 import {
   type ClientOptions,
   checkRequestOptions,
-  type NormalizedOptions,
   type NormalizedRetry,
   normalizeClientOptions,
   normalizeRetry,

@@ -61,6 +61,9 @@ export interface RateLimitContext extends RetryContext {
   readonly retryAt: Date;
 }
 
+/** `false` vetoes the retry, `{ delayMs }` changes its delay, nothing (undefined) keeps it. */
+export type BeforeRetryAnswer = undefined | false | { readonly delayMs: number };
+
 export interface Hooks {
   /** ky's beforeRequest hooks, run on every attempt. */
   readonly beforeRequest?: readonly BeforeRequestHook[];
@@ -69,9 +72,7 @@ export interface Hooks {
   /** Overrides the decision: true retries (within `limit` and the budget), false stops; undefined keeps it. */
   readonly shouldRetry?: (context: RetryContext) => boolean | undefined | Promise<boolean | undefined>;
   /** Observes a retry or wait about to happen; may change its delay (`{ delayMs }`) or veto it (`false`). */
-  readonly beforeRetry?: (
-    context: RetryContext,
-  ) => void | false | { delayMs: number } | Promise<void | false | { delayMs: number }>;
+  readonly beforeRetry?: (context: RetryContext) => BeforeRetryAnswer | Promise<BeforeRetryAnswer>;
   /** Chooses between waiting out a rate limit and failing now (with `retryAt`). */
   readonly onRateLimit?: (
     context: RateLimitContext,

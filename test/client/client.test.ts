@@ -19,10 +19,12 @@ describe('requests', () => {
 
   it('keeps a base URL path and sends JSON bodies', async () => {
     let body: unknown;
-    use(http.post('http://localhost:8080/api/2/tweets', async ({ request }) => {
-      body = await request.json();
-      return HttpResponse.json({ data: { id: '1', text: 'hello' } }, { status: 201 });
-    }));
+    use(
+      http.post('http://localhost:8080/api/2/tweets', async ({ request }) => {
+        body = await request.json();
+        return HttpResponse.json({ data: { id: '1', text: 'hello' } }, { status: 201 });
+      }),
+    );
     const x = createClient({ baseUrl: 'http://localhost:8080/api/' });
     const result = await run(x.post('/2/tweets', { json: { text: 'hello' } }));
     expect(body).toEqual({ text: 'hello' });
@@ -32,11 +34,16 @@ describe('requests', () => {
   it('takes per-user credentials from an auth function, and a bearer from a function', async () => {
     const seen = recordRequests(server);
     use(http.get(`${API}/2/users/me`, () => HttpResponse.json({ data: { id: '1' } })));
-    const perUser = createClient({ auth: ({ method }) => ({ authorization: `Bearer user-token-for-${method}` }) });
+    const perUser = createClient({
+      auth: ({ method }) => ({ authorization: `Bearer user-token-for-${method}` }),
+    });
     await run(perUser.get('/2/users/me'));
     const rotating = createClient({ auth: { bearer: async () => 'rotated-token-1' } });
     await run(rotating.get('/2/users/me'));
-    expect(seen.map((r) => r.headers.get('authorization'))).toEqual(['Bearer user-token-for-GET', 'Bearer rotated-token-1']);
+    expect(seen.map((r) => r.headers.get('authorization'))).toEqual([
+      'Bearer user-token-for-GET',
+      'Bearer rotated-token-1',
+    ]);
   });
 
   it('supports put, patch, delete and request(method)', async () => {
@@ -54,12 +61,20 @@ describe('requests', () => {
 describe('results', () => {
   it('unwraps an X v2 envelope: data, includes, meta, and the rate-limit state', async () => {
     const reset = Math.floor(Date.now() / 1000) + 900;
-    use(http.get(`${API}/2/tweets`, () =>
-      HttpResponse.json(
-        { data: [{ id: '20' }], includes: { users: [{ id: '1' }] }, meta: { result_count: 1 } },
-        { headers: { 'x-rate-limit-limit': '900', 'x-rate-limit-remaining': '899', 'x-rate-limit-reset': String(reset) } },
+    use(
+      http.get(`${API}/2/tweets`, () =>
+        HttpResponse.json(
+          { data: [{ id: '20' }], includes: { users: [{ id: '1' }] }, meta: { result_count: 1 } },
+          {
+            headers: {
+              'x-rate-limit-limit': '900',
+              'x-rate-limit-remaining': '899',
+              'x-rate-limit-reset': String(reset),
+            },
+          },
+        ),
       ),
-    ));
+    );
     const result = await run(createClient().get<{ id: string }[]>('/2/tweets'));
     expect(result.data).toEqual([{ id: '20' }]);
     expect(result.includes).toEqual({ users: [{ id: '1' }] });
@@ -80,13 +95,21 @@ describe('results', () => {
   });
 
   it('resolves a 200 with data and errors, each error classified, and shows them to onPartialErrors', async () => {
-    use(http.get(`${API}/2/tweets`, () => HttpResponse.json({ data: [{ id: '20' }], errors: [notFound('21')] })));
+    use(
+      http.get(`${API}/2/tweets`, () =>
+        HttpResponse.json({ data: [{ id: '20' }], errors: [notFound('21')] }),
+      ),
+    );
     const seen: unknown[] = [];
     const log = eventLog();
-    const x = createClient({ hooks: { onPartialErrors: (errors) => void seen.push(errors), onEvent: log.onEvent } });
+    const x = createClient({
+      hooks: { onPartialErrors: (errors) => void seen.push(errors), onEvent: log.onEvent },
+    });
     const result = await run(x.get('/2/tweets', { searchParams: { ids: '20,21' } }));
     expect(result.data).toEqual([{ id: '20' }]);
-    expect(result.errors).toMatchObject([{ kind: 'problem', type: 'resource-not-found', category: 'permanent', raw: { resource_id: '21' } }]);
+    expect(result.errors).toMatchObject([
+      { kind: 'problem', type: 'resource-not-found', category: 'permanent', raw: { resource_id: '21' } },
+    ]);
     await vi.advanceTimersByTimeAsync(0);
     expect(seen).toEqual([result.errors]);
     expect(log.types()).toContain('partial-errors');
@@ -102,10 +125,20 @@ describe('results', () => {
   it('keeps the result when onPartialErrors throws, and reports it as a hook-error event', async () => {
     use(http.get(`${API}/2/tweets`, () => HttpResponse.json({ data: [], errors: [notFound('21')] })));
     const log = eventLog();
-    const x = createClient({ hooks: { onPartialErrors: () => { throw new Error('observer bug'); }, onEvent: log.onEvent } });
+    const x = createClient({
+      hooks: {
+        onPartialErrors: () => {
+          throw new Error('observer bug');
+        },
+        onEvent: log.onEvent,
+      },
+    });
     await expect(run(x.get('/2/tweets'))).resolves.toMatchObject({ status: 200 });
     await vi.advanceTimersByTimeAsync(0);
-    expect(log.events.find((e) => e.type === 'hook-error')).toMatchObject({ hook: 'onPartialErrors', error: 'Error: observer bug' });
+    expect(log.events.find((e) => e.type === 'hook-error')).toMatchObject({
+      hook: 'onPartialErrors',
+      error: 'Error: observer bug',
+    });
   });
 });
 
@@ -129,17 +162,37 @@ describe('hooks handed to ky', () => {
 describe('events', () => {
   it('reports attempt, response, retry for a blip, then success', async () => {
     let n = 0;
-    use(http.get(`${API}/2/x`, () => (n++ === 0 ? respond.json({ errors: [{ code: 130, message: 'Over capacity' }] }, 503) : respond.json({ data: 1 }, 200))));
+    use(
+      http.get(`${API}/2/x`, () =>
+        n++ === 0
+          ? respond.json({ errors: [{ code: 130, message: 'Over capacity' }] }, 503)
+          : respond.json({ data: 1 }, 200),
+      ),
+    );
     const log = eventLog();
     const x = createClient({ random: () => 0, hooks: { onEvent: log.onEvent } });
     await settle(x.get('/2/x'), 10);
     expect(log.types()).toEqual(['attempt', 'response', 'retry', 'attempt', 'response']);
-    expect(log.events[2]).toMatchObject({ type: 'retry', attempt: 1, category: 'retryable', delayMs: 0, source: 'backoff', method: 'GET', url: `${API}/2/x` });
+    expect(log.events[2]).toMatchObject({
+      type: 'retry',
+      attempt: 1,
+      category: 'retryable',
+      delayMs: 0,
+      source: 'backoff',
+      method: 'GET',
+      url: `${API}/2/x`,
+    });
   });
 
   it('a throwing onEvent never breaks a call', async () => {
     use(http.get(`${API}/2/x`, () => respond.json({ data: 1 }, 200)));
-    const x = createClient({ hooks: { onEvent: () => { throw new Error('telemetry down'); } } });
+    const x = createClient({
+      hooks: {
+        onEvent: () => {
+          throw new Error('telemetry down');
+        },
+      },
+    });
     await expect(run(x.get('/2/x'))).resolves.toMatchObject({ data: 1 });
   });
 });

@@ -1,7 +1,21 @@
 import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { enhanceYourCalm, overCapacity, rateLimitHeaders, respond, sequence, usageCap, v1Error } from '../../mocks/index.ts';
-import { createClient, isAuthError, isPermanentError, isRateLimitError, isRetryableError } from '../../src/index.ts';
+import {
+  enhanceYourCalm,
+  overCapacity,
+  rateLimitHeaders,
+  respond,
+  sequence,
+  usageCap,
+  v1Error,
+} from '../../mocks/index.ts';
+import {
+  createClient,
+  isAuthError,
+  isPermanentError,
+  isRateLimitError,
+  isRetryableError,
+} from '../../src/index.ts';
 import { API, eventLog, recordRequests, run, settle, useMockServer } from '../helpers.ts';
 
 const { server, use } = useMockServer();
@@ -23,7 +37,11 @@ describe('retryable failures', () => {
     const seen = recordRequests(server);
     use(http.get(`${API}/2/x`, () => respond.json({}, 500)));
     const log = eventLog();
-    const x = createClient({ random: () => 0.999, retry: { limit: 4, baseDelayMs: 1000, maxDelayMs: 3000 }, hooks: { onEvent: log.onEvent } });
+    const x = createClient({
+      random: () => 0.999,
+      retry: { limit: 4, baseDelayMs: 1000, maxDelayMs: 3000 },
+      hooks: { onEvent: log.onEvent },
+    });
     const { error } = await settle(x.get('/2/x'), 20_000);
     expect(log.delays('retry')).toEqual([999, 1998, 2997, 2997]);
     expect(seen).toHaveLength(5);
@@ -50,13 +68,23 @@ describe('retryable failures', () => {
   });
 
   it('retries network failures and a proxy HTML 502 for GET', async () => {
-    use(sequence('get', `${API}/2/x`, [() => HttpResponse.error(), () => new HttpResponse('<html>502</html>', { status: 502, headers: { 'content-type': 'text/html' } }), ok]));
+    use(
+      sequence('get', `${API}/2/x`, [
+        () => HttpResponse.error(),
+        () => new HttpResponse('<html>502</html>', { status: 502, headers: { 'content-type': 'text/html' } }),
+        ok,
+      ]),
+    );
     const result = await run(createClient({ random: () => 0 }).get('/2/x'), 100);
     expect(result.attempts).toBe(3);
   });
 
   it('retries a 200 whose JSON is truncated (GET), not a POST', async () => {
-    const truncated = () => new HttpResponse('{"data":[{"id":"1"', { status: 200, headers: { 'content-type': 'application/json' } });
+    const truncated = () =>
+      new HttpResponse('{"data":[{"id":"1"', {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+      });
     use(sequence('get', `${API}/2/x`, [truncated, ok]), http.post(`${API}/2/x`, truncated));
     const x = createClient({ random: () => 0 });
     expect((await run(x.get('/2/x'))).attempts).toBe(2);
@@ -68,7 +96,12 @@ describe('retryable failures', () => {
 describe('rate limits', () => {
   it('waits for x-rate-limit-reset, never less, plus a small positive jitter', async () => {
     const seen = recordRequests(server);
-    use(sequence('get', `${API}/2/x`, [() => respond.json(v1Error(88), 429, rateLimitHeaders({ resetInSeconds: 60 })), ok]));
+    use(
+      sequence('get', `${API}/2/x`, [
+        () => respond.json(v1Error(88), 429, rateLimitHeaders({ resetInSeconds: 60 })),
+        ok,
+      ]),
+    );
     const log = eventLog();
     const x = createClient({ random: half, hooks: { onEvent: log.onEvent } });
     const result = await run(x.get('/2/x'), 61_000);
@@ -78,7 +111,12 @@ describe('rate limits', () => {
   });
 
   it('does not use up `limit` when waiting for a window', async () => {
-    use(sequence('get', `${API}/2/x`, [() => respond.json(v1Error(88), 429, rateLimitHeaders({ resetInSeconds: 5 })), ok]));
+    use(
+      sequence('get', `${API}/2/x`, [
+        () => respond.json(v1Error(88), 429, rateLimitHeaders({ resetInSeconds: 5 })),
+        ok,
+      ]),
+    );
     const x = createClient({ random: half, retry: { limit: 0 } });
     expect((await run(x.get('/2/x'), 6000)).attempts).toBe(2);
   });
@@ -103,12 +141,17 @@ describe('rate limits', () => {
     const x = createClient({ random: half, hooks: { onEvent: log.onEvent } });
     await run(x.get('/2/x'), 181_000);
     expect(log.delays('wait')).toEqual([60_250, 120_250]);
-    expect(log.events.filter((e) => e.type === 'wait').map((e) => e.type === 'wait' && e.source)).toEqual(['backoff', 'backoff']);
+    expect(log.events.filter((e) => e.type === 'wait').map((e) => e.type === 'wait' && e.source)).toEqual([
+      'backoff',
+      'backoff',
+    ]);
   });
 
   it('fails at once with retryAt when the wait would exceed maxWaitMs', async () => {
     const seen = recordRequests(server);
-    use(http.get(`${API}/2/x`, () => respond.json(v1Error(88), 429, rateLimitHeaders({ resetInSeconds: 900 }))));
+    use(
+      http.get(`${API}/2/x`, () => respond.json(v1Error(88), 429, rateLimitHeaders({ resetInSeconds: 900 }))),
+    );
     const x = createClient({ random: half, retry: { maxWaitMs: 60_000 } });
     const start = Date.now();
     const { error } = await settle(x.get('/2/x'));
@@ -153,10 +196,15 @@ describe('method safety: a write is never sent twice', () => {
   ])('POST after %s is sent once', async (_, reply) => {
     const seen = recordRequests(server);
     use(http.post(`${API}/2/tweets`, reply));
-    const { error } = await settle(createClient({ random: () => 0 }).post('/2/tweets', { json: { text: 'x' } }), 5000);
+    const { error } = await settle(
+      createClient({ random: () => 0 }).post('/2/tweets', { json: { text: 'x' } }),
+      5000,
+    );
     expect(seen).toHaveLength(1);
     expect(error).toMatchObject({ category: 'retryable', attempts: 1 });
-    expect((error as Error).message).toMatch(/POST is not idempotent and the request may have been processed/);
+    expect((error as Error).message).toMatch(
+      /POST is not idempotent and the request may have been processed/,
+    );
   });
 
   it.each([
@@ -173,7 +221,10 @@ describe('method safety: a write is never sent twice', () => {
     let calls = 0;
     const refusedThenOk: typeof fetch = async () => {
       calls++;
-      if (calls === 1) throw Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+      if (calls === 1)
+        throw Object.assign(new TypeError('fetch failed'), {
+          cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+        });
       return Response.json({ data: 1 });
     };
     const x = createClient({ random: () => 0, fetch: refusedThenOk });
@@ -199,7 +250,12 @@ describe('auth-fatal and permanent failures', () => {
     use(
       http.get(`${API}/2/a`, () => respond.json(v1Error(89), 401)),
       http.get(`${API}/2/b`, () => respond.json(v1Error(215), 400)),
-      http.get(`${API}/2/c`, () => respond.problemJson({ type: 'https://api.x.com/2/problems/client-forbidden', title: 'Client Forbidden', detail: 'd' }, 403)),
+      http.get(`${API}/2/c`, () =>
+        respond.problemJson(
+          { type: 'https://api.x.com/2/problems/client-forbidden', title: 'Client Forbidden', detail: 'd' },
+          403,
+        ),
+      ),
     );
     const x = createClient();
     for (const path of ['/2/a', '/2/b', '/2/c']) {
@@ -212,18 +268,31 @@ describe('auth-fatal and permanent failures', () => {
 
   it('retries once when onAuthError refreshed the token, with the new token', async () => {
     const seen = recordRequests(server);
-    use(http.get(`${API}/2/me`, ({ request }) =>
-      request.headers.get('authorization') === 'Bearer fresh-token-2' ? ok() : respond.json(v1Error(89), 401),
-    ));
+    use(
+      http.get(`${API}/2/me`, ({ request }) =>
+        request.headers.get('authorization') === 'Bearer fresh-token-2'
+          ? ok()
+          : respond.json(v1Error(89), 401),
+      ),
+    );
     let token = 'stale-token-1';
     const log = eventLog();
     const x = createClient({
       auth: { bearer: () => token },
-      hooks: { onAuthError: async () => { token = 'fresh-token-2'; return true; }, onEvent: log.onEvent },
+      hooks: {
+        onAuthError: async () => {
+          token = 'fresh-token-2';
+          return true;
+        },
+        onEvent: log.onEvent,
+      },
     });
     const result = await run(x.get('/2/me'));
     expect(result.attempts).toBe(2);
-    expect(seen.map((r) => r.headers.get('authorization'))).toEqual(['Bearer stale-token-1', 'Bearer fresh-token-2']);
+    expect(seen.map((r) => r.headers.get('authorization'))).toEqual([
+      'Bearer stale-token-1',
+      'Bearer fresh-token-2',
+    ]);
     expect(log.types()).toContain('auth-refresh');
   });
 
@@ -231,7 +300,14 @@ describe('auth-fatal and permanent failures', () => {
     const seen = recordRequests(server);
     use(http.get(`${API}/2/me`, () => respond.json(v1Error(89), 401)));
     let refreshes = 0;
-    const x = createClient({ hooks: { onAuthError: () => { refreshes++; return true; } } });
+    const x = createClient({
+      hooks: {
+        onAuthError: () => {
+          refreshes++;
+          return true;
+        },
+      },
+    });
     const { error } = await settle(x.get('/2/me'));
     expect(refreshes).toBe(1);
     expect(seen).toHaveLength(2);
@@ -250,9 +326,16 @@ describe('auth-fatal and permanent failures', () => {
 
   it('flags clock skew on code 135 with the server Date', async () => {
     const serverDate = new Date(Date.now() + 600_000);
-    use(http.get(`${API}/1.1/x.json`, () => respond.json(v1Error(135), 401, { date: serverDate.toUTCString() })));
+    use(
+      http.get(`${API}/1.1/x.json`, () =>
+        respond.json(v1Error(135), 401, { date: serverDate.toUTCString() }),
+      ),
+    );
     const { error } = await settle(createClient().get('/1.1/x.json'));
-    expect(error).toMatchObject({ category: 'auth-fatal', classification: { clockSkew: { serverDate, offsetMs: 600_000 } } });
+    expect(error).toMatchObject({
+      category: 'auth-fatal',
+      classification: { clockSkew: { serverDate, offsetMs: 600_000 } },
+    });
     expect((error as Error).message).toMatch(/check your system clock|Check your system clock/);
   });
 });
