@@ -1,8 +1,10 @@
 export interface RateLimitHeaderOptions {
   readonly limit?: number;
   readonly remaining?: number;
-  /** Seconds from `now` until the window resets. @default 900 */
+  /** Seconds from `now` until the window resets (X sends whole epoch seconds, rounded up). @default 900 */
   readonly resetInSeconds?: number;
+  /** The reset as an absolute time, epoch ms (overrides `resetInSeconds`). */
+  readonly resetAt?: number;
   /** The time the response is sent, epoch ms. @default Date.now() */
   readonly now?: number;
 }
@@ -13,7 +15,9 @@ export function rateLimitHeaders(options: RateLimitHeaderOptions = {}): Record<s
   return {
     'x-rate-limit-limit': String(options.limit ?? 900),
     'x-rate-limit-remaining': String(options.remaining ?? 0),
-    'x-rate-limit-reset': String(Math.ceil(now / 1000 + (options.resetInSeconds ?? 900))),
+    'x-rate-limit-reset': String(
+      Math.ceil((options.resetAt ?? now + (options.resetInSeconds ?? 900) * 1000) / 1000),
+    ),
     date: new Date(now).toUTCString(),
   };
 }

@@ -4,6 +4,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest';
 import type { CalmEvent } from '../src/index.ts';
 
 export const API = 'https://api.x.com';
+/** The fake time every test starts at (a whole second, as X's resets are). */
+export const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);
 export const TOKEN =
   'AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BuSeid%2BULvsea4JtiGRiSDSJSI%3DEUifiRBkKG5E2XzMDjRfl76ZC9Ub0wnz4XsNiRVBChTYbJcE3F';
 
@@ -13,7 +15,7 @@ export function useMockServer() {
   beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
   beforeEach(() => {
     vi.useFakeTimers();
-    vi.setSystemTime(new Date('2026-11-21T12:00:00Z'));
+    vi.setSystemTime(T0);
   });
   afterEach(() => {
     server.resetHandlers();

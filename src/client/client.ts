@@ -11,6 +11,9 @@ import { RetryableError } from '../errors/RetryableError.ts';
 import type { RateLimitInfo } from '../rate-limit/parse.ts';
 import { exponentialWithPositiveJitter, fullJitter, untilServerTime } from '../retry/backoff.ts';
 import { RetryBudget } from '../retry/budget.ts';
+import { authIdentity, defaultBucket, endpointTemplate } from '../scheduler/bucket.ts';
+import { LimiterRejection, RateLimiter } from '../scheduler/limiter.ts';
+import { openRedisStore } from '../scheduler/redis.ts';
 import { Redactor, safeUrl } from '../utils/redact.ts';
 import { sleep } from '../utils/sleep.ts';
 import type { CalmEvent } from './events.ts';
@@ -18,6 +21,7 @@ import { errorMessage, seconds } from './messages.ts';
 import {
   type ClientOptions,
   checkRequestOptions,
+  DEFAULTS,
   type NormalizedRetry,
   normalizeClientOptions,
   normalizeRetry,
@@ -58,6 +62,10 @@ export interface CalmClient {
   ): Promise<CalmResponse<T>>;
   /** The retry budget's tokens left (Infinity when the budget is off). */
   readonly retryTokens: number;
+  /** Calls waiting in the rate limiter now. */
+  readonly queued: number;
+  /** Stops the limiter's timers, rejects queued calls and closes the Redis connection calmfetch opened. */
+  close(): Promise<void>;
 }
 
 /** Methods that can be sent twice with the effect of once (RFC 9110). */
@@ -69,6 +77,8 @@ class AttemptFailure extends Error {
   readonly classification: Classification;
   readonly attempt: number;
   decision: Decision = { retry: false, consume: true, delayMs: 0 };
+  /** Set when no retry can help (the limiter refused the call): the decision is to stop, with `giveUp`. */
+  final = false;
   giveUp: string | undefined;
   retryAt: Date | undefined;
 
@@ -96,6 +106,7 @@ interface Call {
   readonly timeoutMs: number;
   readonly deadlineAt: number;
   readonly signal: AbortSignal | undefined;
+  readonly priority: number;
   rateLimitWaits: number;
   authRefreshed: boolean;
 }
@@ -123,6 +134,31 @@ export function createClient(options: ClientOptions = {}): CalmClient {
   if (auth && typeof auth === 'object' && typeof auth.bearer === 'string') redactor.add(auth.bearer);
   const budget = config.retryBudget === false ? undefined : new RetryBudget(config.retryBudget);
   const { hooks, random } = config;
+  const rateLimit = config.rateLimit;
+  const limiter =
+    rateLimit === false
+      ? undefined
+      : new RateLimiter(
+          {
+            maxConcurrent: rateLimit.maxConcurrent,
+            highWater: rateLimit.highWater,
+            resetMarginMs: rateLimit.resetMarginMs,
+            redis: rateLimit.redis ? openRedisStore(rateLimit.redis) : undefined,
+            onUnavailable: rateLimit.redis?.onUnavailable ?? 'local',
+            timeoutMs: rateLimit.redis?.timeoutMs ?? 2000,
+            prefix: rateLimit.redis?.prefix ?? 'calmfetch',
+          },
+          (event) => emit(event),
+        );
+  const bucketOf = (call: Call, headers: Headers): string => {
+    const request = {
+      method: call.method,
+      url: call.summary.url,
+      endpoint: endpointTemplate(new URL(call.url).pathname),
+      identity: authIdentity(headers.get('authorization')),
+    };
+    return rateLimit && rateLimit.bucket ? String(rateLimit.bucket(request)) : defaultBucket(request);
+  };
   const http: KyInstance = ky.create({
     retry: 0,
     timeout: false,
@@ -164,19 +200,24 @@ export function createClient(options: ClientOptions = {}): CalmClient {
     return headers;
   }
 
-  async function attempt<T>(call: Call, attemptNumber: number): Promise<CalmResponse<T>> {
-    const now = Date.now();
-    const remaining = call.deadlineAt - now;
-    const timeoutMs = Math.min(call.timeoutMs, remaining);
+  interface Exchange {
+    readonly response: Response;
+    readonly body: unknown;
+    readonly json: boolean;
+    readonly classification: Classification;
+  }
+
+  /** One request on the wire: the per-attempt timeout starts here, not while the call waits in the limiter. */
+  async function exchange(call: Call, headers: Headers, attemptNumber: number): Promise<Exchange> {
+    const started = Date.now();
+    const timeoutMs = Math.min(call.timeoutMs, call.deadlineAt - started);
     const timeout = new AbortController();
     const timer = setTimeout(
       () => timeout.abort(new AttemptTimeoutError(`attempt timed out after ${timeoutMs} ms`)),
       Math.max(1, timeoutMs),
     );
     const signal = call.signal ? AbortSignal.any([call.signal, timeout.signal]) : timeout.signal;
-    emit({ type: 'attempt', ...base(call, attemptNumber) });
     try {
-      const headers = await authHeaders(call);
       const response = await http(call.url, {
         method: call.method,
         headers,
@@ -204,20 +245,41 @@ export function createClient(options: ClientOptions = {}): CalmClient {
         status: response.status,
         category: classification.category,
         reason: classification.reason,
-        durationMs: Date.now() - now,
+        durationMs: Date.now() - started,
       });
-      if (classification.category !== 'ok') throw new AttemptFailure(classification, attemptNumber);
-      return success<T>(
-        call,
-        attemptNumber,
+      return {
         response,
         body,
+        json: isJsonContentType(contentType) || parsed.json !== undefined,
         classification,
-        isJsonContentType(contentType) || parsed.json !== undefined,
-      );
+      };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function attempt<T>(call: Call, attemptNumber: number): Promise<CalmResponse<T>> {
+    const started = Date.now();
+    emit({ type: 'attempt', ...base(call, attemptNumber) });
+    let result: Exchange;
+    try {
+      const headers = await authHeaders(call);
+      const send = () => exchange(call, headers, attemptNumber);
+      result = limiter
+        ? await limiter.schedule(
+            bucketOf(call, headers),
+            {
+              priority: call.priority,
+              signal: call.signal,
+              maxWaitMs: call.retry.maxWaitMs,
+              deadlineAt: call.deadlineAt,
+            },
+            send,
+          )
+        : await send();
     } catch (error) {
-      if (error instanceof AttemptFailure) throw error;
       if (call.signal?.aborted) throw call.signal.reason;
+      if (error instanceof LimiterRejection) throw limiterFailure(call, attemptNumber, error);
       const classification = classify({ error, method: call.method }, { now: Date.now() });
       emit({
         type: 'response',
@@ -225,12 +287,35 @@ export function createClient(options: ClientOptions = {}): CalmClient {
         status: undefined,
         category: classification.category,
         reason: classification.reason,
-        durationMs: Date.now() - now,
+        durationMs: Date.now() - started,
       });
       throw new AttemptFailure(classification, attemptNumber, safeCause(error));
-    } finally {
-      clearTimeout(timer);
     }
+    const { classification } = result;
+    if (classification.category !== 'ok') throw new AttemptFailure(classification, attemptNumber);
+    return success<T>(call, attemptNumber, result.response, result.body, classification, result.json);
+  }
+
+  /** The limiter refused the call before sending it: a final failure, with `retryAt` when the window is known. */
+  function limiterFailure(call: Call, attemptNumber: number, rejection: LimiterRejection): AttemptFailure {
+    const unavailable = rejection.kind === 'store-unavailable';
+    const classification: Classification = {
+      category: unavailable ? 'retryable' : 'rate-limited',
+      reason: `not sent: ${rejection.message}`,
+      decidedBy: { kind: 'none' },
+      errors: [],
+      codes: [],
+      problems: [],
+      rateLimit: {},
+      capped: false,
+      unprocessed: true,
+      ...(rejection.retryAt && { retryAt: rejection.retryAt }),
+    };
+    const failure = new AttemptFailure(classification, attemptNumber);
+    failure.final = true;
+    failure.giveUp = 'the request was never sent';
+    failure.retryAt = rejection.retryAt;
+    return failure;
   }
 
   function success<T>(
@@ -287,6 +372,10 @@ export function createClient(options: ClientOptions = {}): CalmClient {
     };
     const overruns = (delayMs: number) => now + delayMs >= call.deadlineAt;
     let source: 'backoff' | 'server' | 'hook' = 'backoff';
+    if (failure.final) {
+      failure.decision = { retry: false, consume: true, delayMs: 0 };
+      return;
+    }
 
     switch (c.category) {
       case 'auth-fatal': {
@@ -509,6 +598,7 @@ export function createClient(options: ClientOptions = {}): CalmClient {
       timeoutMs: options.timeoutMs ?? config.timeoutMs,
       deadlineAt: Date.now() + deadlineMs,
       signal: options.signal,
+      priority: options.priority ?? DEFAULTS.priority,
       rateLimitWaits: 0,
       authRefreshed: false,
     };
@@ -553,6 +643,12 @@ export function createClient(options: ClientOptions = {}): CalmClient {
     request: (method, path, options) => request(method, path, options),
     get retryTokens() {
       return budget?.tokens ?? Number.POSITIVE_INFINITY;
+    },
+    get queued() {
+      return limiter?.queued ?? 0;
+    },
+    close: async () => {
+      await limiter?.close();
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Category, FailureCategory } from '../catalogue/types.ts';
+import type { LimiterEvent } from '../scheduler/limiter.ts';
 
 interface EventBase {
   /** Method and URL (user info and credential-like query values masked). Never headers, never credentials. */
@@ -20,6 +21,8 @@ interface EventBase {
  * - `give-up`: the call fails with `category`, for `reason`.
  * - `partial-errors`: a success carried `count` partial errors.
  * - `hook-error`: an observing hook (`onPartialErrors`) threw; the call's result stands.
+ * - `limiter`: the proactive rate limiter held a bucket until its reset, refilled one, fell back to local
+ *   limiting because Redis was unreachable, or recovered.
  */
 export type CalmEvent =
   | (EventBase & { readonly type: 'attempt' })
@@ -54,6 +57,7 @@ export type CalmEvent =
       readonly retryAt: Date | undefined;
     })
   | (EventBase & { readonly type: 'partial-errors'; readonly count: number })
-  | (EventBase & { readonly type: 'hook-error'; readonly hook: string; readonly error: string });
+  | (EventBase & { readonly type: 'hook-error'; readonly hook: string; readonly error: string })
+  | LimiterEvent;
 
 export type CalmEventType = CalmEvent['type'];

@@ -3,6 +3,8 @@ import type { Catalogue } from '../catalogue/types.ts';
 import type { ApiError, Classification } from '../classify/classify.ts';
 import type { CalmError, RequestSummary } from '../errors/CalmError.ts';
 import { MAX_TIMER_MS } from '../retry/backoff.ts';
+import type { BucketRequest } from '../scheduler/bucket.ts';
+import type { RedisOption } from '../scheduler/redis.ts';
 import {
   checkBoolean,
   checkFunction,
@@ -42,6 +44,28 @@ export interface RetryBudgetOption {
   readonly retryCost?: number;
   /** Tokens one success refills. @default 0.1 */
   readonly refillPerSuccess?: number;
+}
+
+export interface RateLimitRedisOption extends RedisOption {
+  /** Prefix of every key calmfetch and Bottleneck write in Redis. @default 'calmfetch' */
+  readonly prefix?: string;
+  /** The longest any Redis wait may take before the limiter falls back. @default 2000 */
+  readonly timeoutMs?: number;
+  /** When Redis cannot be reached: limit locally (with a `limiter` event) or fail calls. @default 'local' */
+  readonly onUnavailable?: 'local' | 'fail';
+}
+
+export interface RateLimitOptions {
+  /** Calls in flight at once, client-wide. @default Infinity */
+  readonly maxConcurrent?: number;
+  /** Calls that may wait in the limiter at once; beyond it a call fails at once with a RateLimitError. @default Infinity */
+  readonly highWater?: number;
+  /** A window is refilled this long after X's reset, against clock differences and transit. @default 250 */
+  readonly resetMarginMs?: number;
+  /** Overrides the bucket key (default: method + endpoint template + a hash of the credentials). */
+  readonly bucket?: (request: BucketRequest) => string;
+  /** Shares the limiters across processes through Redis (Bottleneck's ioredis datastore). */
+  readonly redis?: RateLimitRedisOption;
 }
 
 /** What the decision hooks are shown. */
@@ -90,6 +114,8 @@ export interface ClientOptions {
   readonly baseUrl?: string;
   readonly auth?: AuthOption;
   readonly retry?: RetryOptions;
+  /** Proactive rate limiting per endpoint bucket, fed by X's headers; `false` turns it off. */
+  readonly rateLimit?: RateLimitOptions | false;
   /** Retry-storm protection (a token bucket per client); `false` turns it off. */
   readonly retryBudget?: RetryBudgetOption | false;
   /** Per attempt, including reading the body. @default 10000 */
@@ -129,6 +155,8 @@ export interface RequestOptions {
   readonly idempotent?: boolean;
   /** Overrides the client's retry options for this call. */
   readonly retry?: RetryOptions;
+  /** Queue priority in the rate limiter, 0 (first) to 9. @default 5 */
+  readonly priority?: number;
 }
 
 /** Every default, in one place. The README's options table is rendered from this object. */
@@ -146,12 +174,30 @@ export const DEFAULTS = Object.freeze({
     jitterMs: 500,
   }),
   retryBudget: Object.freeze({ capacity: 10, retryCost: 1, refillPerSuccess: 0.1 }),
+  rateLimit: Object.freeze({
+    maxConcurrent: Number.POSITIVE_INFINITY,
+    highWater: Number.POSITIVE_INFINITY,
+    resetMarginMs: 250,
+    redis: Object.freeze({ prefix: 'calmfetch', timeoutMs: 2000, onUnavailable: 'local' as const }),
+  }),
+  priority: 5,
 });
 
 export type NormalizedRetry = { -readonly [K in keyof typeof DEFAULTS.retry]: number };
 export type NormalizedBudget = { -readonly [K in keyof typeof DEFAULTS.retryBudget]: number };
 
+export interface NormalizedRateLimit {
+  readonly maxConcurrent: number;
+  readonly highWater: number;
+  readonly resetMarginMs: number;
+  readonly bucket: ((request: BucketRequest) => string) | undefined;
+  readonly redis:
+    | (RedisOption & { prefix: string; timeoutMs: number; onUnavailable: 'local' | 'fail' })
+    | undefined;
+}
+
 export interface NormalizedOptions {
+  readonly rateLimit: NormalizedRateLimit | false;
   readonly baseUrl: string;
   readonly auth: AuthOption | undefined;
   readonly retry: NormalizedRetry;
@@ -170,6 +216,7 @@ const CLIENT_KEYS = [
   'auth',
   'retry',
   'retryBudget',
+  'rateLimit',
   'timeoutMs',
   'deadlineMs',
   'headers',
@@ -198,6 +245,7 @@ const REQUEST_KEYS = [
   'deadlineMs',
   'idempotent',
   'retry',
+  'priority',
 ];
 
 function checkObject(name: string, value: unknown): Record<string, unknown> | undefined {
@@ -237,6 +285,67 @@ function normalizeBudget(value: unknown): NormalizedBudget | false {
     capacity: pick('capacity', 0),
     retryCost: pick('retryCost', Number.MIN_VALUE),
     refillPerSuccess: pick('refillPerSuccess', 0),
+  };
+}
+
+function normalizeRateLimit(value: unknown): NormalizedRateLimit | false {
+  if (value === false) return false;
+  const input = checkObject('rateLimit', value) ?? {};
+  checkKeys('rateLimit', input, ['maxConcurrent', 'highWater', 'resetMarginMs', 'bucket', 'redis']);
+  const d = DEFAULTS.rateLimit;
+  const pick = (
+    key: 'maxConcurrent' | 'highWater' | 'resetMarginMs',
+    opts: Parameters<typeof checkNumber>[2],
+  ) => (input[key] === undefined ? d[key] : checkNumber(`rateLimit.${key}`, input[key], opts));
+  checkFunction('rateLimit.bucket', input.bucket);
+  const redis = checkObject('rateLimit.redis', input.redis);
+  let normalizedRedis: NormalizedRateLimit['redis'];
+  if (redis) {
+    checkKeys('rateLimit.redis', redis, ['client', 'options', 'prefix', 'timeoutMs', 'onUnavailable']);
+    if ((redis.client === undefined) === (redis.options === undefined)) {
+      throw new TypeError(
+        '`rateLimit.redis` needs exactly one of `client` (an ioredis client) or `options` (ioredis options)',
+      );
+    }
+    if (
+      redis.client !== undefined &&
+      (!isRecord(redis.client) || typeof redis.client.duplicate !== 'function')
+    ) {
+      throw new TypeError(
+        '`rateLimit.redis.client` must be an ioredis client (the `redis` package never becomes ready with Bottleneck)',
+      );
+    }
+    checkObject('rateLimit.redis.options', redis.options);
+    if (
+      redis.prefix !== undefined &&
+      (typeof redis.prefix !== 'string' || !/^[\w:.-]{1,64}$/.test(redis.prefix))
+    ) {
+      throw new TypeError('`rateLimit.redis.prefix` must be 1–64 word characters, colons, dots or dashes');
+    }
+    if (
+      redis.onUnavailable !== undefined &&
+      redis.onUnavailable !== 'local' &&
+      redis.onUnavailable !== 'fail'
+    ) {
+      throw new TypeError("`rateLimit.redis.onUnavailable` must be 'local' or 'fail'");
+    }
+    normalizedRedis = {
+      ...(redis.client !== undefined && { client: redis.client as never }),
+      ...(redis.options !== undefined && { options: redis.options as Record<string, unknown> }),
+      prefix: (redis.prefix as string | undefined) ?? d.redis.prefix,
+      timeoutMs:
+        redis.timeoutMs === undefined
+          ? d.redis.timeoutMs
+          : checkNumber('rateLimit.redis.timeoutMs', redis.timeoutMs, { min: 1, max: MAX_TIMER_MS }),
+      onUnavailable: (redis.onUnavailable as 'local' | 'fail' | undefined) ?? d.redis.onUnavailable,
+    };
+  }
+  return {
+    maxConcurrent: pick('maxConcurrent', { integer: true, min: 1, allowInfinity: true }),
+    highWater: pick('highWater', { integer: true, min: 0, allowInfinity: true }),
+    resetMarginMs: pick('resetMarginMs', { max: 60_000 }),
+    bucket: input.bucket as NormalizedRateLimit['bucket'],
+    redis: normalizedRedis,
   };
 }
 
@@ -304,6 +413,7 @@ export function normalizeClientOptions(options: unknown = {}): NormalizedOptions
     auth: normalizeAuth(input.auth),
     retry: normalizeRetry('retry', input.retry, { ...DEFAULTS.retry }),
     retryBudget: normalizeBudget(input.retryBudget),
+    rateLimit: normalizeRateLimit(input.rateLimit),
     timeoutMs:
       input.timeoutMs === undefined
         ? DEFAULTS.timeoutMs
@@ -328,6 +438,7 @@ export function checkRequestOptions(options: unknown): RequestOptions {
   if (input.deadlineMs !== undefined)
     checkNumber('deadlineMs', input.deadlineMs, { min: 1, allowInfinity: true });
   checkBoolean('idempotent', input.idempotent);
+  if (input.priority !== undefined) checkNumber('priority', input.priority, { integer: true, max: 9 });
   if (input.json !== undefined && input.body !== undefined)
     throw new TypeError('`json` and `body` cannot both be set');
   const signal = input.signal as AbortSignal | undefined;
@@ -378,6 +489,36 @@ export const OPTION_DOCS: Readonly<Record<string, { readonly type: string; reado
     },
     'retryBudget.retryCost': { type: 'number', description: 'Tokens one retry spends.' },
     'retryBudget.refillPerSuccess': { type: 'number', description: 'Tokens one success refills.' },
+    'rateLimit.maxConcurrent': {
+      type: 'number',
+      description: 'Calls in flight at once, client-wide (`rateLimit: false` turns the limiter off).',
+    },
+    'rateLimit.highWater': {
+      type: 'number',
+      description: 'Calls that may wait in the limiter; beyond it a call fails at once.',
+    },
+    'rateLimit.resetMarginMs': {
+      type: 'number',
+      description: 'A spent window is refilled this long after X’s reset.',
+    },
+    'rateLimit.bucket': {
+      type: '(request) => string',
+      description: 'Overrides the bucket key (method + endpoint template + credential hash).',
+    },
+    'rateLimit.redis.client / .options': {
+      type: 'ioredis client \\| options',
+      description: 'Shares the limiters across processes through Redis.',
+    },
+    'rateLimit.redis.prefix': { type: 'string', description: 'Prefix of every Redis key.' },
+    'rateLimit.redis.timeoutMs': {
+      type: 'number',
+      description: 'Bound on every Redis wait before falling back.',
+    },
+    'rateLimit.redis.onUnavailable': {
+      type: "'local' \\| 'fail'",
+      description: 'Without Redis: limit locally (with an event), or fail calls.',
+    },
+    priority: { type: 'number', description: 'Per call: queue priority in the limiter, 0 (first) to 9.' },
     headers: { type: 'HeadersInit', description: 'Headers sent with every request.' },
     hooks: { type: 'Hooks', description: 'See [Hooks](#hooks).' },
     catalogue: { type: 'Catalogue', description: 'Classifies responses (`defineCatalogue` for other APIs).' },

@@ -2,7 +2,7 @@ import { delay, HttpResponse, http } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { rateLimitHeaders, respond, sequence, v1Error } from '../../mocks/index.ts';
 import { createClient, isRateLimitError } from '../../src/index.ts';
-import { API, eventLog, recordRequests, run, settle, useMockServer } from '../helpers.ts';
+import { API, eventLog, recordRequests, run, settle, T0, useMockServer } from '../helpers.ts';
 
 const { server, use } = useMockServer();
 const ok = () => respond.json({ data: { ok: true } }, 200);
@@ -48,7 +48,7 @@ describe('retry budget', () => {
       ]),
     );
     const x = createClient({ random: () => 0, retryBudget: { capacity: 0 } });
-    expect((await run(x.get('/2/x'), 1100)).attempts).toBe(2);
+    expect((await run(x.get('/2/x'), 2500)).attempts).toBe(2);
   });
 
   it('can be turned off', async () => {
@@ -66,21 +66,26 @@ describe('cancellation', () => {
     // An injected fetch, so that no socket (and no undici keep-alive timer) is involved: every timer left is ours.
     const limited: typeof fetch = async () =>
       Response.json(v1Error(88), { status: 429, headers: rateLimitHeaders({ resetInSeconds: 600 }) });
-    const controller = new AbortController();
-    const log = eventLog();
-    const pending = settle(
-      createClient({ fetch: limited, hooks: { onEvent: log.onEvent } }).get('/2/x', {
-        signal: controller.signal,
-      }),
-      0,
-    );
-    await vi.advanceTimersByTimeAsync(10);
-    expect(log.types()).toEqual(['attempt', 'response', 'wait']);
-    const reason = new Error('shutting down');
-    controller.abort(reason);
-    const { error } = await pending;
-    expect(error).toBe(reason);
-    expect(vi.getTimerCount()).toBe(0);
+    for (const rateLimit of [false, undefined] as const) {
+      const controller = new AbortController();
+      const log = eventLog();
+      const x = createClient({
+        fetch: limited,
+        ...(rateLimit === false && { rateLimit }),
+        hooks: { onEvent: log.onEvent },
+      });
+      const pending = settle(x.get('/2/x', { signal: controller.signal }), 0);
+      await vi.advanceTimersByTimeAsync(10);
+      expect(log.types().filter((t) => t !== 'limiter')).toEqual(['attempt', 'response', 'wait']);
+      const reason = new Error('shutting down');
+      controller.abort(reason);
+      const { error } = await pending;
+      expect(error).toBe(reason);
+      // The call left nothing; the limiter keeps its Group's idle sweep and the held bucket's refill until close().
+      expect(vi.getTimerCount()).toBe(rateLimit === false ? 0 : 2);
+      await x.close();
+      expect(vi.getTimerCount()).toBe(0);
+    }
   });
 
   it('an abort during an attempt rejects with the signal reason', async () => {
@@ -168,7 +173,9 @@ describe('time bounds', () => {
 
   it('a rate-limit wait past the deadline fails at once with retryAt', async () => {
     use(
-      http.get(`${API}/2/x`, () => respond.json(v1Error(88), 429, rateLimitHeaders({ resetInSeconds: 120 }))),
+      http.get(`${API}/2/x`, () =>
+        respond.json(v1Error(88), 429, rateLimitHeaders({ resetAt: T0 + 120_000 })),
+      ),
     );
     const start = Date.now();
     const { error } = await settle(createClient().get('/2/x', { deadlineMs: 60_000 }));
@@ -227,7 +234,9 @@ describe('decision hooks', () => {
 
   it('onRateLimit chooses to fail now, with retryAt', async () => {
     use(
-      http.get(`${API}/2/x`, () => respond.json(v1Error(88), 429, rateLimitHeaders({ resetInSeconds: 60 }))),
+      http.get(`${API}/2/x`, () =>
+        respond.json(v1Error(88), 429, rateLimitHeaders({ resetAt: T0 + 60_000 })),
+      ),
     );
     const start = Date.now();
     const waits: number[] = [];
@@ -235,13 +244,13 @@ describe('decision hooks', () => {
       random: () => 0,
       hooks: {
         onRateLimit: ({ delayMs }) => {
-          waits.push(delayMs);
+          waits.push(Date.now() + delayMs);
           return 'fail';
         },
       },
     });
     const { error } = await settle(x.get('/2/x'));
-    expect(waits).toEqual([60_000]);
+    expect(waits).toEqual([T0 + 60_000]);
     expect(error).toMatchObject({
       category: 'rate-limited',
       retryAt: new Date(start + 60_000),

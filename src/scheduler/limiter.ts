@@ -1,0 +1,403 @@
+import Bottleneck from 'bottleneck';
+import type { Classification } from '../classify/classify.ts';
+import { MAX_TIMER_MS } from '../retry/backoff.ts';
+import type { RedisStore } from './redis.ts';
+
+/** A limiter event: what the proactive rate limiter did for a bucket. Never credentials (buckets hold a hash). */
+export type LimiterEvent =
+  | {
+      readonly type: 'limiter';
+      readonly action: 'hold';
+      readonly bucket: string;
+      readonly until: Date;
+      readonly reason: string;
+    }
+  | {
+      readonly type: 'limiter';
+      readonly action: 'refill';
+      readonly bucket: string;
+      readonly reservoir: number | null;
+    }
+  | { readonly type: 'limiter'; readonly action: 'local-fallback'; readonly reason: string }
+  | { readonly type: 'limiter'; readonly action: 'redis-recovered' };
+
+export interface LimiterOptions {
+  readonly maxConcurrent: number;
+  readonly highWater: number;
+  readonly resetMarginMs: number;
+  readonly redis: RedisStore | undefined;
+  readonly onUnavailable: 'local' | 'fail';
+  readonly timeoutMs: number;
+  readonly prefix: string;
+}
+
+/** Why the limiter refused to queue or run a call; the client turns it into a typed error. */
+export class LimiterRejection extends Error {
+  override name = 'LimiterRejection';
+  readonly kind: 'spent-window' | 'queue-full' | 'queue-timeout' | 'store-unavailable';
+  readonly retryAt: Date | undefined;
+
+  constructor(kind: LimiterRejection['kind'], message: string, retryAt?: Date) {
+    super(message);
+    this.kind = kind;
+    this.retryAt = retryAt;
+  }
+}
+
+interface Bucket {
+  /** `probe`: nothing known yet, one call at a time; `tracked`: the reservoir follows X's window; `unlimited`: no headers. */
+  mode: 'probe' | 'tracked' | 'unlimited';
+  /** The reset of the newest window seen, local epoch ms (0: none). */
+  reset: number;
+  limit: number | undefined;
+  /** Until when the window is known to be spent (0: not known to be). */
+  spentUntil: number;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  timerAt: number;
+  inflight: number;
+}
+
+interface Options {
+  readonly priority: number;
+  readonly signal: AbortSignal | undefined;
+  readonly maxWaitMs: number;
+  readonly deadlineAt: number;
+}
+
+export interface Observed {
+  readonly classification: Classification;
+}
+
+/**
+ * Proactive rate limiting: one Bottleneck limiter per bucket (method + endpoint template + credential hash) in a
+ * Group owned by one client. Each bucket's reservoir follows X's window: a probe finds it, the reservoir counts
+ * the calls, a refill opens the next window at its reset, and a 429 holds the bucket until then. With Redis, the
+ * reservoirs live in Redis and the refill of each window happens once across every process.
+ */
+export class RateLimiter {
+  readonly #options: LimiterOptions;
+  readonly #emit: (event: LimiterEvent) => void;
+  readonly #buckets = new Map<string, Bucket>();
+  readonly #gates = new Map<string, number>();
+  #local: Bottleneck.Group | undefined;
+  #shared: Bottleneck.Group | undefined;
+  #global: Bottleneck | undefined;
+  #queued = 0;
+  #closed = false;
+  #jobIds = 0;
+  readonly #watched = new WeakSet<Bottleneck>();
+  readonly #submissions = new Map<string, () => void>();
+
+  constructor(options: LimiterOptions, emit: (event: LimiterEvent) => void) {
+    this.#options = options;
+    this.#emit = emit;
+    if (Number.isFinite(options.maxConcurrent))
+      this.#global = new Bottleneck({ maxConcurrent: options.maxConcurrent });
+    if (options.redis) {
+      this.#shared = new Bottleneck.Group({
+        id: options.prefix,
+        datastore: 'ioredis',
+        connection: options.redis.connection,
+        clearDatastore: false,
+        reservoir: 1,
+        timeout: 15 * 60_000 * 4,
+      });
+      options.redis.onStatus((up, reason) => {
+        if (!up) this.#emit({ type: 'limiter', action: 'local-fallback', reason });
+        else this.#emit({ type: 'limiter', action: 'redis-recovered' });
+      });
+    }
+  }
+
+  /** How many calls wait in the limiter. */
+  get queued(): number {
+    return this.#queued;
+  }
+
+  #bucket(key: string): Bucket {
+    let bucket = this.#buckets.get(key);
+    if (!bucket) {
+      bucket = {
+        mode: 'probe',
+        reset: 0,
+        limit: undefined,
+        spentUntil: 0,
+        timer: undefined,
+        timerAt: 0,
+        inflight: 0,
+      };
+      this.#buckets.set(key, bucket);
+    }
+    return bucket;
+  }
+
+  #group(): Bottleneck.Group {
+    if (this.#shared && this.#options.redis?.up) return this.#shared;
+    this.#local ??= new Bottleneck.Group({ reservoir: 1, timeout: 15 * 60_000 * 4 });
+    return this.#local;
+  }
+
+  #limiters(key: string): Bottleneck[] {
+    const limiters = [this.#group().key(key)];
+    // Keep both stores in step, so that a fallback or a recovery starts from what is known.
+    if (this.#shared && this.#local && limiters[0] !== this.#local.key(key))
+      limiters.push(this.#local.key(key));
+    return limiters;
+  }
+
+  /** Runs `job` when the bucket's window allows; rejects with a LimiterRejection or the abort reason. */
+  async schedule<T extends Observed>(key: string, options: Options, job: () => Promise<T>): Promise<T> {
+    if (this.#closed) throw new LimiterRejection('store-unavailable', 'the client is closed');
+    if (this.#options.redis) await this.#options.redis.ready(this.#options.timeoutMs);
+    if (this.#shared && !this.#options.redis?.up && this.#options.onUnavailable === 'fail') {
+      throw new LimiterRejection('store-unavailable', 'the shared rate-limit store (Redis) is unavailable');
+    }
+    const bucket = this.#bucket(key);
+    const now = Date.now();
+    if (bucket.spentUntil > now) {
+      const wait = bucket.spentUntil - now;
+      if (wait > options.maxWaitMs || now + wait >= options.deadlineAt) {
+        const until = new Date(bucket.spentUntil);
+        const why = wait > options.maxWaitMs ? 'longer than retry.maxWaitMs' : 'past the deadline';
+        throw new LimiterRejection(
+          'spent-window',
+          `the window for this endpoint is spent until ${until.toISOString()}, ${why}`,
+          until,
+        );
+      }
+    }
+    if (this.#queued >= this.#options.highWater) {
+      throw new LimiterRejection(
+        'queue-full',
+        `the client queue is full (rateLimit.highWater = ${this.#options.highWater})`,
+      );
+    }
+    return this.#enqueue(key, bucket, options, job);
+  }
+
+  #enqueue<T extends Observed>(
+    key: string,
+    bucket: Bucket,
+    options: Options,
+    job: () => Promise<T>,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queued++;
+      let settled = false;
+      let started = false;
+      const limiter = this.#group().key(key);
+      const shared = this.#shared !== undefined && limiter === this.#shared.key(key);
+      const finish = (error: unknown, value?: T) => {
+        if (settled) return;
+        settled = true;
+        cleanup();
+        if (!started) this.#queued--;
+        if (error === undefined) resolve(value as T);
+        else reject(error);
+      };
+      const onAbort = () => finish(options.signal?.reason);
+      const budget = Math.min(options.maxWaitMs, options.deadlineAt - Date.now());
+      const timer = setTimeout(
+        () => {
+          const retryAt = bucket.spentUntil > Date.now() ? new Date(bucket.spentUntil) : undefined;
+          finish(
+            new LimiterRejection(
+              'queue-timeout',
+              'waited longer than retry.maxWaitMs (or the deadline) for the rate-limit window',
+              retryAt,
+            ),
+          );
+        },
+        Math.max(1, Math.min(MAX_TIMER_MS, budget)),
+      );
+      timer.unref?.();
+      const unsubscribe = shared ? this.#options.redis?.onDown(() => !started && reroute()) : undefined;
+      const cleanup = () => {
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        unsubscribe?.();
+      };
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      if (options.signal?.aborted) return onAbort();
+
+      // Redis went away with this call still queued there: queue it locally instead (nothing is lost).
+      const reroute = () => {
+        if (settled || started) return;
+        settled = true;
+        cleanup();
+        this.#queued--;
+        if (this.#options.onUnavailable === 'fail') {
+          reject(
+            new LimiterRejection(
+              'store-unavailable',
+              'the shared rate-limit store (Redis) became unavailable',
+            ),
+          );
+          return;
+        }
+        this.#enqueue(key, bucket, options, job).then(resolve, reject);
+      };
+
+      const task = async (): Promise<void> => {
+        if (settled) {
+          // Cancelled while queued: give the reservoir back, nothing was sent.
+          if (bucket.mode !== 'unlimited') await limiter.incrementReservoir(1).catch(() => {});
+          return;
+        }
+        started = true;
+        this.#queued--;
+        // Out of the queue: the queue-wait bound and the reroute no longer apply (the attempt has its own timeout).
+        clearTimeout(timer);
+        unsubscribe?.();
+        bucket.inflight++;
+        try {
+          const run = () => job();
+          const value = this.#global
+            ? await this.#global.schedule({ priority: options.priority }, run)
+            : await run();
+          this.#observe(key, bucket, value.classification);
+          finish(undefined, value);
+        } catch (error) {
+          this.#observe(key, bucket, undefined);
+          finish(error);
+        } finally {
+          bucket.inflight--;
+        }
+      };
+      const id = `calmfetch-${++this.#jobIds}`;
+      limiter.schedule({ priority: options.priority, id }, task).catch((error: unknown) => {
+        if (shared && !started) reroute();
+        else finish(error);
+      });
+      if (shared) this.#watchSubmission(limiter, id, reroute);
+    });
+  }
+
+  /** A Redis submission that is not queued within timeoutMs means Redis is slow or gone: go local. */
+  #watchSubmission(limiter: Bottleneck, id: string, reroute: () => void): void {
+    if (!this.#watched.has(limiter)) {
+      this.#watched.add(limiter);
+      limiter.on('queued', (info: { options?: { id?: string } }) => {
+        const id = info.options?.id;
+        if (id !== undefined) this.#submissions.get(id)?.();
+      });
+    }
+    const timer = setTimeout(() => {
+      if (this.#submissions.delete(id)) reroute();
+    }, this.#options.timeoutMs);
+    timer.unref?.();
+    this.#submissions.set(id, () => {
+      this.#submissions.delete(id);
+      clearTimeout(timer);
+    });
+  }
+
+  /** Feeds one attempt's outcome to its bucket. `undefined`: the attempt failed with no response. */
+  #observe(key: string, bucket: Bucket, classification: Classification | undefined): void {
+    const now = Date.now();
+    if (classification === undefined || classification.status === undefined) {
+      if (bucket.mode === 'probe') void this.#setReservoir(key, 1);
+      return;
+    }
+    const info = classification.rateLimit;
+    if (classification.category === 'rate-limited' && !classification.capped && classification.retryAt) {
+      const until = classification.retryAt.getTime();
+      bucket.spentUntil = Math.max(bucket.spentUntil, until);
+      if (info.limit !== undefined) bucket.limit = info.limit;
+      bucket.mode = bucket.mode === 'unlimited' ? 'probe' : bucket.mode;
+      void this.#setReservoir(key, 0);
+      this.#emit({
+        type: 'limiter',
+        action: 'hold',
+        bucket: key,
+        until: new Date(until),
+        reason: classification.reason,
+      });
+      this.#scheduleRefill(key, bucket, until);
+      return;
+    }
+    const reset = info.reset?.getTime();
+    if (info.remaining === undefined || reset === undefined) {
+      if (bucket.mode === 'probe') {
+        bucket.mode = 'unlimited';
+        void this.#setReservoir(key, null);
+      }
+      return;
+    }
+    if (reset < bucket.reset - 1000) return; // from an older window, arriving late: never raises anything
+    bucket.limit = info.limit ?? bucket.limit;
+    if (info.remaining === 0) bucket.spentUntil = Math.max(bucket.spentUntil, reset);
+    if (bucket.mode !== 'tracked') {
+      // The probe's answer: only it was in flight, so the server's count is exact. Once per window, cluster-wide.
+      bucket.mode = 'tracked';
+      void this.#gate(`window:${key}:${reset}`, reset - now).then((won) => {
+        if (won) void this.#setReservoir(key, Math.max(0, info.remaining! - (bucket.inflight - 1)));
+      });
+    }
+    if (reset > bucket.reset) {
+      bucket.reset = reset;
+      this.#scheduleRefill(key, bucket, reset);
+    }
+  }
+
+  #scheduleRefill(key: string, bucket: Bucket, at: number): void {
+    const when = at + this.#options.resetMarginMs;
+    if (bucket.timer && bucket.timerAt >= when) return;
+    if (bucket.timer) clearTimeout(bucket.timer);
+    bucket.timerAt = when;
+    bucket.timer = setTimeout(
+      () => {
+        bucket.timer = undefined;
+        bucket.spentUntil = 0;
+        void this.#gate(`refill:${key}:${at}`, 60_000).then((won) => {
+          if (!won) return;
+          const amount = bucket.limit ?? 1;
+          if (bucket.limit === undefined) bucket.mode = 'probe';
+          void this.#setReservoir(key, amount);
+          this.#emit({ type: 'limiter', action: 'refill', bucket: key, reservoir: amount });
+        });
+      },
+      Math.max(0, Math.min(MAX_TIMER_MS, when - Date.now())),
+    );
+    bucket.timer.unref?.();
+  }
+
+  async #setReservoir(key: string, reservoir: number | null): Promise<void> {
+    // Bottleneck's typings say updateSettings returns the limiter; at run time it returns a promise of it.
+    const update = (limiter: Bottleneck) =>
+      (limiter.updateSettings({ reservoir }) as unknown as Promise<unknown>).catch(() => {});
+    await Promise.all(this.#limiters(key).map(update));
+  }
+
+  /** True for exactly one caller per name (per process locally; across processes with Redis). */
+  async #gate(name: string, ttlMs: number): Promise<boolean> {
+    const ttl = Math.max(1000, Math.min(ttlMs + 60_000, 48 * 3_600_000));
+    const redis = this.#options.redis;
+    if (redis?.up) {
+      const won = await redis.once(`${this.#options.prefix}:gate:${name}`, ttl, this.#options.timeoutMs);
+      if (won !== undefined) return won;
+    }
+    const now = Date.now();
+    for (const [gate, expires] of this.#gates) if (expires < now) this.#gates.delete(gate);
+    if (this.#gates.has(name)) return false;
+    this.#gates.set(name, now + ttl);
+    return true;
+  }
+
+  /** Stops every timer and, if calmfetch opened it, the Redis connection. Queued calls are rejected. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const bucket of this.#buckets.values()) if (bucket.timer) clearTimeout(bucket.timer);
+    const groups = [this.#local, this.#shared].filter((g): g is Bottleneck.Group => g !== undefined);
+    // The Group's idle-cleanup interval is unref'd, but a closed client should leave no timer at all.
+    for (const group of groups)
+      clearInterval((group as unknown as { interval?: ReturnType<typeof setInterval> }).interval);
+    await Promise.all(
+      groups.flatMap((group) =>
+        group.limiters().map(({ limiter }) => limiter.stop({ dropWaitingJobs: true }).catch(() => {})),
+      ),
+    );
+    await this.#global?.stop({ dropWaitingJobs: true }).catch(() => {});
+    await this.#options.redis?.close();
+  }
+}
