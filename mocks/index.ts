@@ -1,4 +1,7 @@
 // calmfetch/mocks: X's failures, ready-made for msw. Explicit exports only.
+
+export type { FaultKind, MockEndpoint, MockFault, MockXApi, MockXApiOptions, MockXApiStats } from './api.ts';
+export { createMockXApi } from './api.ts';
 export { notFound, PROXY_502_HTML, problem, usageCapped, v1Error } from './bodies.ts';
 export type { HandlerOptions } from './handlers.ts';
 export {
@@ -16,3 +19,5 @@ export {
 } from './handlers.ts';
 export type { RateLimitHeaderOptions } from './headers.ts';
 export { rateLimitHeaders } from './headers.ts';
+export type { MockServer } from './server.ts';
+export { startMockServer } from './server.ts';

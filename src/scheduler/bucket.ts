@@ -9,7 +9,8 @@ export function endpointTemplate(pathname: string): string {
   const segments = pathname.split('/');
   return segments
     .map((segment, index) => {
-      if (segment === '') return segment;
+      // The API version (`2`, `1.1`) is part of the endpoint, not an id.
+      if (segment === '' || index === 1) return segment;
       if (segments[index - 1] === 'username') return ':username';
       if (/^\d+$/.test(segment) || /^\d+(?:-\d+)+$/.test(segment)) return ':id';
       const dotted = /^(\d+)(\.[a-z]+)$/i.exec(segment);

@@ -330,8 +330,10 @@ export class RateLimiter {
     if (bucket.mode !== 'tracked') {
       // The probe's answer: only it was in flight, so the server's count is exact. Once per window, cluster-wide.
       bucket.mode = 'tracked';
+      // Read now: by the time the gate answers, this call is no longer in flight.
+      const reservoir = Math.max(0, info.remaining - (bucket.inflight - 1));
       void this.#gate(`window:${key}:${reset}`, reset - now).then((won) => {
-        if (won) void this.#setReservoir(key, Math.max(0, info.remaining! - (bucket.inflight - 1)));
+        if (won) void this.#setReservoir(key, reservoir);
       });
     }
     if (reset > bucket.reset) {

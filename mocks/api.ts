@@ -1,0 +1,231 @@
+import { HttpResponse, http, type RequestHandler } from 'msw';
+import { notFound, PROXY_502_HTML, problem, usageCapped, v1Error } from './bodies.ts';
+
+export interface MockEndpoint {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** An msw path (`/2/tweets`, `/2/tweets/:id`), under the API's base URL. */
+  readonly path: string;
+  /** Requests per window, per credential. @default 900 */
+  readonly limit?: number;
+  /** The window's length; it starts with the first request, as X's do. @default 900000 (15 min) */
+  readonly windowMs?: number;
+  /** The answer when the window allows; by default the fake's own (Posts by id, create a Post, …). */
+  readonly respond?: (
+    request: Request,
+    params: Readonly<Record<string, string | readonly string[] | undefined>>,
+  ) => Response | Promise<Response>;
+}
+
+export type FaultKind =
+  | 'over-capacity'
+  | 'internal-error'
+  | 'enhance-your-calm'
+  | 'service-unavailable'
+  | 'network-error'
+  | 'expired-token'
+  | 'proxy-502'
+  | 'usage-capped';
+
+export interface MockFault {
+  /** Which requests it hits (method and/or endpoint path as declared); all when absent. */
+  readonly method?: MockEndpoint['method'];
+  readonly path?: string;
+  /** How many matching requests it answers before it is spent. @default 1 */
+  readonly times?: number;
+  /** Skip this many matching requests first. @default 0 */
+  readonly after?: number;
+  readonly kind: FaultKind;
+}
+
+export interface MockXApiOptions {
+  /** @default 'https://api.x.com' */
+  readonly baseUrl?: string;
+  readonly endpoints: readonly MockEndpoint[];
+  /** Scripted faults, used up in order. */
+  readonly faults?: readonly MockFault[];
+  /** Posts the fake knows, by id; lookups of other ids come back as partial errors. */
+  readonly posts?: Readonly<Record<string, string>>;
+  /** Only this bearer token is accepted (401 + code 89 otherwise); any when absent. */
+  readonly bearer?: string;
+  /** The clock. @default Date.now */
+  readonly now?: () => number;
+}
+
+export interface MockXApiStats {
+  requests: number;
+  /** Responses by status (0: network error). */
+  readonly byStatus: Record<number, number>;
+  /** The highest number of requests in flight at once. */
+  maxInFlight: number;
+}
+
+export interface MockXApi {
+  /** msw handlers: `server.use(...api.handlers)`, or serve them with `startMockServer`. */
+  readonly handlers: readonly RequestHandler[];
+  readonly stats: MockXApiStats;
+  /** Forgets windows, faults used and stats. */
+  reset(): void;
+}
+
+interface Window {
+  start: number;
+  count: number;
+}
+
+const faultResponse = (kind: FaultKind): Response => {
+  switch (kind) {
+    case 'over-capacity':
+      return HttpResponse.json(v1Error(130), { status: 503 });
+    case 'internal-error':
+      return HttpResponse.json(v1Error(131), { status: 500 });
+    case 'enhance-your-calm':
+      return HttpResponse.json({ errors: [{ message: 'Enhance Your Calm' }] }, { status: 420 });
+    case 'service-unavailable':
+      return HttpResponse.json(problem('about:blank', { title: 'Service Unavailable', status: 503 }), {
+        status: 503,
+      });
+    case 'network-error':
+      return HttpResponse.error();
+    case 'expired-token':
+      return HttpResponse.json(v1Error(89), { status: 401 });
+    case 'proxy-502':
+      return new HttpResponse(PROXY_502_HTML, { status: 502, headers: { 'content-type': 'text/html' } });
+    case 'usage-capped':
+      return new HttpResponse(JSON.stringify(usageCapped()), {
+        status: 429,
+        headers: { 'content-type': 'application/problem+json' },
+      });
+  }
+};
+
+/**
+ * A stateful fake of the X API: per-endpoint, per-credential windows with x-rate-limit-* headers and 429s when a
+ * window is spent, scripted faults, Post lookups with partial errors for missing ids, and Post creation. The same
+ * handlers serve msw in tests and a real socket through `startMockServer`.
+ */
+export function createMockXApi(options: MockXApiOptions): MockXApi {
+  const baseUrl = (options.baseUrl ?? 'https://api.x.com').replace(/\/+$/, '');
+  const now = options.now ?? Date.now;
+  const posts = new Map(Object.entries(options.posts ?? {}));
+  let windows = new Map<string, Window>();
+  let faults = (options.faults ?? []).map((fault) => ({
+    ...fault,
+    left: fault.times ?? 1,
+    skip: fault.after ?? 0,
+  }));
+  let inFlight = 0;
+  let created = 0;
+  const stats: MockXApiStats = { requests: 0, byStatus: {}, maxInFlight: 0 };
+
+  const count = (response: Response) => {
+    const status = response.type === 'error' ? 0 : response.status;
+    stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
+    return response;
+  };
+
+  const defaultAnswer = async (
+    endpoint: MockEndpoint,
+    request: Request,
+    params: Record<string, unknown>,
+  ): Promise<Response> => {
+    const url = new URL(request.url);
+    if (endpoint.method === 'POST' && endpoint.path === '/2/tweets') {
+      const body = (await request.json().catch(() => ({}))) as { text?: unknown };
+      const id = String(1_900_000_000_000_000_000n + BigInt(++created));
+      posts.set(id, String(body.text ?? ''));
+      return HttpResponse.json({ data: { id, text: String(body.text ?? '') } }, { status: 201 });
+    }
+    const ids = typeof params.id === 'string' ? [params.id] : (url.searchParams.get('ids')?.split(',') ?? []);
+    if (ids.length > 0) {
+      const found = ids.filter((id) => posts.has(id)).map((id) => ({ id, text: posts.get(id) }));
+      const missing = ids.filter((id) => !posts.has(id)).map((id) => notFound(id));
+      const single = typeof params.id === 'string';
+      return HttpResponse.json({
+        ...(found.length > 0 && { data: single ? found[0] : found }),
+        ...(missing.length > 0 && { errors: missing }),
+      });
+    }
+    return HttpResponse.json({ data: { id: '2244994945', name: 'X Developers', username: 'XDevelopers' } });
+  };
+
+  const handlers = options.endpoints.map((endpoint) =>
+    http[endpoint.method.toLowerCase() as 'get'](
+      `${baseUrl}${endpoint.path}`,
+      async ({ request, params }) => {
+        stats.requests++;
+        inFlight++;
+        stats.maxInFlight = Math.max(stats.maxInFlight, inFlight);
+        try {
+          const fault = faults.find(
+            (f) =>
+              f.left > 0 &&
+              (f.method === undefined || f.method === endpoint.method) &&
+              (f.path === undefined || f.path === endpoint.path) &&
+              f.skip-- <= 0,
+          );
+          if (fault) {
+            fault.left--;
+            return count(faultResponse(fault.kind));
+          }
+          const authorization = request.headers.get('authorization') ?? '';
+          if (options.bearer !== undefined && authorization !== `Bearer ${options.bearer}`) {
+            return count(HttpResponse.json(v1Error(89), { status: 401 }));
+          }
+          const limit = endpoint.limit ?? 900;
+          const windowMs = endpoint.windowMs ?? 900_000;
+          const key = `${endpoint.method} ${endpoint.path} ${authorization}`;
+          const time = now();
+          let window = windows.get(key);
+          if (!window || time >= window.start + windowMs) {
+            window = { start: time, count: 0 };
+            windows.set(key, window);
+          }
+          const reset = String(Math.ceil((window.start + windowMs) / 1000));
+          const headers = {
+            'x-rate-limit-limit': String(limit),
+            'x-rate-limit-reset': reset,
+            date: new Date(time).toUTCString(),
+          };
+          if (window.count >= limit) {
+            return count(
+              HttpResponse.json(v1Error(88), {
+                status: 429,
+                headers: { ...headers, 'x-rate-limit-remaining': '0' },
+              }),
+            );
+          }
+          window.count++;
+          const answer = await (endpoint.respond
+            ? endpoint.respond(request, params)
+            : defaultAnswer(endpoint, request, params));
+          const response = new Response(answer.body, { status: answer.status, headers: answer.headers });
+          for (const [name, value] of Object.entries({
+            ...headers,
+            'x-rate-limit-remaining': String(limit - window.count),
+          })) {
+            response.headers.set(name, value);
+          }
+          return count(response);
+        } finally {
+          inFlight--;
+        }
+      },
+    ),
+  );
+
+  return {
+    handlers,
+    stats,
+    reset() {
+      windows = new Map();
+      faults = (options.faults ?? []).map((fault) => ({
+        ...fault,
+        left: fault.times ?? 1,
+        skip: fault.after ?? 0,
+      }));
+      stats.requests = 0;
+      stats.maxInFlight = 0;
+      for (const key of Object.keys(stats.byStatus)) delete stats.byStatus[Number(key)];
+    },
+  };
+}

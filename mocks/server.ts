@@ -1,0 +1,74 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getResponse, type RequestHandler } from 'msw';
+
+export interface MockServer {
+  /** `http://127.0.0.1:PORT`: use it as the client's `baseUrl`. */
+  readonly url: string;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+async function toRequest(message: IncomingMessage, origin: string): Promise<Request> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of message) chunks.push(chunk as Buffer);
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(message.headers)) {
+    if (typeof value === 'string') headers.set(name, value);
+    else if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+  }
+  const method = message.method ?? 'GET';
+  return new Request(new URL(message.url ?? '/', origin), {
+    method,
+    headers,
+    ...(method !== 'GET' && method !== 'HEAD' && chunks.length > 0 && { body: Buffer.concat(chunks) }),
+  });
+}
+
+/**
+ * Serves msw handlers over a real loopback socket (a small node:http adapter around msw's `getResponse`;
+ * `@mswjs/http-middleware` does not work with msw 3). Handlers written for `https://api.x.com` answer here when
+ * `rewriteOrigin` is that origin. `HttpResponse.error()` becomes a destroyed socket.
+ */
+export async function startMockServer(
+  handlers: readonly RequestHandler[],
+  options: { readonly port?: number; readonly rewriteOrigin?: string } = {},
+): Promise<MockServer> {
+  const origin = options.rewriteOrigin ?? 'https://api.x.com';
+  const server = createServer(async (message, reply) => {
+    try {
+      const response = await getResponse([...handlers], await toRequest(message, origin));
+      if (!response || response.type === 'error') {
+        if (!response) {
+          reply
+            .writeHead(404, { 'content-type': 'application/json' })
+            .end('{"title":"Not Found","type":"about:blank"}');
+        } else {
+          message.socket.destroy();
+        }
+        return;
+      }
+      const headers: Record<string, string> = {};
+      response.headers.forEach((value, name) => {
+        headers[name] = value;
+      });
+      reply.writeHead(response.status, headers);
+      reply.end(Buffer.from(await response.arrayBuffer()));
+    } catch {
+      if (!reply.headersSent) reply.writeHead(500).end();
+      else reply.destroy();
+    }
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
