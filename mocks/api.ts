@@ -57,6 +57,8 @@ export interface MockXApiStats {
   readonly byStatus: Record<number, number>;
   /** The highest number of requests in flight at once. */
   maxInFlight: number;
+  /** Every window opened: endpoint, start and how many requests it served (429s not counted). */
+  readonly windows: { endpoint: string; start: number; served: number; limit: number }[];
 }
 
 export interface MockXApi {
@@ -115,7 +117,7 @@ export function createMockXApi(options: MockXApiOptions): MockXApi {
   }));
   let inFlight = 0;
   let created = 0;
-  const stats: MockXApiStats = { requests: 0, byStatus: {}, maxInFlight: 0 };
+  const stats: MockXApiStats = { requests: 0, byStatus: {}, maxInFlight: 0, windows: [] };
 
   const count = (response: Response) => {
     const status = response.type === 'error' ? 0 : response.status;
@@ -179,6 +181,12 @@ export function createMockXApi(options: MockXApiOptions): MockXApi {
           if (!window || time >= window.start + windowMs) {
             window = { start: time, count: 0 };
             windows.set(key, window);
+            stats.windows.push({
+              endpoint: `${endpoint.method} ${endpoint.path}`,
+              start: time,
+              served: 0,
+              limit,
+            });
           }
           const reset = String(Math.ceil((window.start + windowMs) / 1000));
           const headers = {
@@ -195,6 +203,11 @@ export function createMockXApi(options: MockXApiOptions): MockXApi {
             );
           }
           window.count++;
+          const opened = window.start;
+          const record = stats.windows.findLast(
+            (w) => w.start === opened && w.endpoint === `${endpoint.method} ${endpoint.path}`,
+          );
+          if (record) record.served++;
           const answer = await (endpoint.respond
             ? endpoint.respond(request, params)
             : defaultAnswer(endpoint, request, params));
@@ -225,6 +238,7 @@ export function createMockXApi(options: MockXApiOptions): MockXApi {
       }));
       stats.requests = 0;
       stats.maxInFlight = 0;
+      stats.windows.length = 0;
       for (const key of Object.keys(stats.byStatus)) delete stats.byStatus[Number(key)];
     },
   };

@@ -94,19 +94,49 @@ export class RateLimiter {
     if (Number.isFinite(options.maxConcurrent))
       this.#global = new Bottleneck({ maxConcurrent: options.maxConcurrent });
     if (options.redis) {
-      this.#shared = new Bottleneck.Group({
-        id: options.prefix,
-        datastore: 'ioredis',
-        connection: options.redis.connection,
-        clearDatastore: false,
-        reservoir: 1,
-        timeout: 15 * 60_000 * 4,
-      });
-      options.redis.onStatus((up, reason) => {
+      const redis = options.redis;
+      const sharedGroup = () =>
+        new Bottleneck.Group({
+          id: options.prefix,
+          datastore: 'ioredis',
+          connection: redis.connection,
+          clearDatastore: false,
+          reservoir: 1,
+          timeout: 15 * 60_000 * 4,
+        });
+      this.#shared = sharedGroup();
+      redis.onStatus((up, reason) => {
+        if (up) {
+          // A Redis that comes back may have lost everything (a restart): the old limiters' client registrations
+          // and settings died with it, so start a fresh Group on the same connection.
+          const stale = this.#shared;
+          this.#shared = sharedGroup();
+          if (stale) this.#retire(stale);
+        }
+        this.#resync();
         if (!up) this.#emit({ type: 'limiter', action: 'local-fallback', reason });
         else this.#emit({ type: 'limiter', action: 'redis-recovered' });
       });
     }
+  }
+
+  /**
+   * The store changed (Redis went away, or came back): what the other store knew is stale, so every bucket finds
+   * its window again with one probe — or stays held, when it is known to be spent until a reset.
+   */
+  #resync(): void {
+    const now = Date.now();
+    for (const [key, bucket] of this.#buckets) {
+      if (bucket.mode === 'unlimited') continue;
+      bucket.mode = 'probe';
+      bucket.reset = 0;
+      void this.#setReservoir(key, bucket.spentUntil > now ? 0 : 1);
+    }
+  }
+
+  #retire(group: Bottleneck.Group): void {
+    clearInterval((group as unknown as { interval?: ReturnType<typeof setInterval> }).interval);
+    for (const { limiter } of group.limiters()) void limiter.stop({ dropWaitingJobs: true }).catch(() => {});
   }
 
   /** How many calls wait in the limiter. */

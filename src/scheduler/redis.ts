@@ -70,8 +70,11 @@ export function openRedisStore(option: RedisOption): RedisStore {
   let lastError = 'connection closed';
   const setUp = (next: boolean) => {
     if (next === up) return;
+    const first = next && !everUp;
     up = next;
     if (next) everUp = true;
+    // The first connection is no recovery: only a return after an outage is reported.
+    if (first) return;
     for (const listener of statusListeners)
       listener(next, next ? 'ready' : `Redis unavailable: ${lastError}`);
     if (!next) for (const listener of [...downListeners]) listener();

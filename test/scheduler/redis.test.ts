@@ -1,0 +1,198 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMockXApi, type MockServer, startMockServer } from '../../mocks/index.ts';
+import { type CalmEvent, createClient } from '../../src/index.ts';
+
+// Real parts: a redis-server on a free loopback port, a node:http mock X API, and separate node processes.
+// Real time, so each scenario is kept to a few seconds; nothing here asserts speed.
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+async function startRedis(port: number): Promise<ChildProcess> {
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
+  const missing = new Promise<never>((_, reject) =>
+    child.once('error', (error) =>
+      reject(
+        new Error(
+          `redis-server could not start (${(error as NodeJS.ErrnoException).code}): install it (Debian: apt-get install redis-server); .ci/run does`,
+        ),
+      ),
+    ),
+  );
+  missing.catch(() => {});
+  await Promise.race([missing, new Promise((r) => setTimeout(r, 10))]);
+  const probe = new Redis({
+    port,
+    host: '127.0.0.1',
+    lazyConnect: true,
+    retryStrategy: () => 50,
+    maxRetriesPerRequest: 0,
+  });
+  probe.on('error', () => {});
+  for (let i = 0; i < 100; i++) {
+    try {
+      await probe.connect();
+      await probe.ping();
+      break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  probe.disconnect();
+  return child;
+}
+
+const stop = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+
+const until = async (condition: () => boolean, ms = 10_000) => {
+  const end = Date.now() + ms;
+  while (!condition() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+  return condition();
+};
+
+let redisPort: number;
+let redis: ChildProcess;
+let mock: MockServer;
+const api = createMockXApi({
+  endpoints: [
+    { method: 'GET', path: '/2/tweets/:id', limit: 30, windowMs: 2000 },
+    {
+      method: 'GET',
+      path: '/2/users/me',
+      limit: 100_000,
+      respond: async () => {
+        await new Promise((r) => setTimeout(r, 20));
+        return Response.json({ data: { id: '1' } });
+      },
+    },
+  ],
+  posts: { '20': 'just setting up my twttr' },
+});
+
+beforeAll(async () => {
+  redisPort = await freePort();
+  redis = await startRedis(redisPort);
+  mock = await startMockServer(api.handlers);
+}, 20_000);
+afterAll(async () => {
+  await mock?.close();
+  if (redis) await stop(redis);
+});
+
+describe('the clustered limiter (real redis-server)', () => {
+  it('three processes sharing one quota draw no 429 and use at least 95 % of it', async () => {
+    api.reset();
+    const worker = join(import.meta.dirname, '../fixtures/scripts/cluster-worker.ts');
+    const env = {
+      ...process.env,
+      API_URL: mock.url,
+      REDIS_PORT: String(redisPort),
+      PREFIX: `quota-${Date.now()}`,
+      CALLS: '25',
+      CONCURRENCY: '5',
+    };
+    const run = () => promisify(execFile)(process.execPath, [worker], { env, timeout: 60_000 });
+    const outputs = await Promise.all([run(), run(), run()]);
+    const summaries = outputs.map(
+      ({ stdout }) => JSON.parse(stdout.trim().split('\n').at(-1)!) as { ok: number; failed: number },
+    );
+    expect(summaries.map((s) => s.ok)).toEqual([25, 25, 25]);
+    expect(api.stats.byStatus[429]).toBeUndefined();
+    const windows = api.stats.windows.filter((w) => w.endpoint === 'GET /2/tweets/:id');
+    const full = windows.slice(0, -1);
+    expect(full.length).toBeGreaterThanOrEqual(2);
+    for (const window of full) expect(window.served).toBeGreaterThanOrEqual(Math.ceil(0.95 * window.limit));
+  }, 90_000);
+
+  it('keeps Redis keys free of credentials', async () => {
+    const client = new Redis({ port: redisPort, host: '127.0.0.1' });
+    const keys = await client.keys('*');
+    await client.quit();
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) expect(key).not.toContain('shared-app-token');
+  });
+
+  it('Redis killed mid-run: no call hangs or is lost, the limiter falls back, and a restart recovers', async () => {
+    const events: CalmEvent[] = [];
+    const x = createClient({
+      baseUrl: mock.url,
+      rateLimit: {
+        redis: {
+          options: { port: redisPort, host: '127.0.0.1' },
+          prefix: `kill-${Date.now()}`,
+          timeoutMs: 500,
+        },
+      },
+      hooks: { onEvent: (e) => events.push(e) },
+    });
+    const outcomes: ('ok' | 'failed')[] = [];
+    const calls = Array.from({ length: 60 }, (_, i) =>
+      new Promise((r) => setTimeout(r, i * 15)).then(() =>
+        x.get('/2/users/me').then(
+          () => outcomes.push('ok'),
+          () => outcomes.push('failed'),
+        ),
+      ),
+    );
+    await until(() => outcomes.length >= 15);
+    await stop(redis);
+    await Promise.all(calls);
+    expect(outcomes).toHaveLength(60);
+    expect(outcomes.filter((o) => o === 'failed')).toEqual([]);
+    expect(events.some((e) => e.type === 'limiter' && e.action === 'local-fallback')).toBe(true);
+
+    redis = await startRedis(redisPort);
+    expect(
+      await until(() => events.some((e) => e.type === 'limiter' && e.action === 'redis-recovered'), 15_000),
+    ).toBe(true);
+    await expect(x.get('/2/users/me')).resolves.toMatchObject({ status: 200 });
+    await x.close();
+  }, 60_000);
+
+  it('Redis down at start: calls go through local limiting after timeoutMs, none hangs', async () => {
+    const deadPort = await freePort();
+    const events: CalmEvent[] = [];
+    const x = createClient({
+      baseUrl: mock.url,
+      rateLimit: { redis: { options: { port: deadPort, host: '127.0.0.1' }, timeoutMs: 300 } },
+      hooks: { onEvent: (e) => events.push(e) },
+    });
+    const results = await Promise.all(Array.from({ length: 5 }, () => x.get('/2/users/me')));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    await x.close();
+  }, 20_000);
+
+  it("with onUnavailable: 'fail', calls fail clearly instead", async () => {
+    const deadPort = await freePort();
+    const x = createClient({
+      baseUrl: mock.url,
+      rateLimit: {
+        redis: { options: { port: deadPort, host: '127.0.0.1' }, timeoutMs: 300, onUnavailable: 'fail' },
+      },
+    });
+    await expect(x.get('/2/users/me')).rejects.toMatchObject({
+      name: 'RetryableError',
+      message: expect.stringMatching(/shared rate-limit store \(Redis\) is unavailable/),
+    });
+    await x.close();
+  }, 20_000);
+});
