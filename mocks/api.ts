@@ -49,6 +49,11 @@ export interface MockXApiOptions {
   readonly bearer?: string;
   /** The clock. @default Date.now */
   readonly now?: () => number;
+  /**
+   * Start each window on a whole second, so that the reset X reports (whole epoch seconds) is the window's true
+   * end; by default a window starts with its first request and the reported reset is rounded up.
+   */
+  readonly alignWindows?: boolean;
 }
 
 export interface MockXApiStats {
@@ -179,11 +184,11 @@ export function createMockXApi(options: MockXApiOptions): MockXApi {
           const time = now();
           let window = windows.get(key);
           if (!window || time >= window.start + windowMs) {
-            window = { start: time, count: 0 };
+            window = { start: options.alignWindows ? Math.floor(time / 1000) * 1000 : time, count: 0 };
             windows.set(key, window);
             stats.windows.push({
               endpoint: `${endpoint.method} ${endpoint.path}`,
-              start: time,
+              start: window.start,
               served: 0,
               limit,
             });
