@@ -209,18 +209,30 @@ export function classify(input: ClassifyInput, options: ClassifyOptions = {}): C
     return classifyUnsafe(input ?? {}, options);
   } catch (error) {
     // Unreachable by design (fuzzed); a last line so that the promise "never throws" holds even so.
-    return {
-      category: 'permanent',
-      reason: `could not classify: ${describeThrown(error)}`,
+    return bareClassification('permanent', `could not classify: ${describeThrown(error)}`, {
       decidedBy: { kind: 'exception' },
-      errors: [],
-      codes: [],
-      problems: [],
-      rateLimit: {},
-      capped: false,
-      unprocessed: false,
-    };
+    });
   }
+}
+
+/** A classification with nothing read from a response: a refusal by the client itself, or a last resort. */
+export function bareClassification(
+  category: Category,
+  reason: string,
+  fields: Partial<Omit<Classification, 'category' | 'reason'>> = {},
+): Classification {
+  return {
+    category,
+    reason,
+    decidedBy: { kind: 'none' },
+    errors: [],
+    codes: [],
+    problems: [],
+    rateLimit: {},
+    capped: false,
+    unprocessed: false,
+    ...fields,
+  };
 }
 
 function classifyUnsafe(input: ClassifyInput, options: ClassifyOptions): Classification {

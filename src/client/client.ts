@@ -2,7 +2,7 @@ import ky, { type KyInstance } from 'ky';
 import pRetry from 'p-retry';
 import type { FailureCategory } from '../catalogue/types.ts';
 import { isJsonContentType, parseBody } from '../classify/body.ts';
-import { type ApiError, type Classification, classify } from '../classify/classify.ts';
+import { type ApiError, bareClassification, type Classification, classify } from '../classify/classify.ts';
 import { AuthError } from '../errors/AuthError.ts';
 import type { CalmError, RequestSummary } from '../errors/CalmError.ts';
 import { PermanentError } from '../errors/PermanentError.ts';
@@ -299,18 +299,14 @@ export function createClient(options: ClientOptions = {}): CalmClient {
   /** The limiter refused the call before sending it: a final failure, with `retryAt` when the window is known. */
   function limiterFailure(call: Call, attemptNumber: number, rejection: LimiterRejection): AttemptFailure {
     const unavailable = rejection.kind === 'store-unavailable';
-    const classification: Classification = {
-      category: unavailable ? 'retryable' : 'rate-limited',
-      reason: `not sent: ${rejection.message}`,
-      decidedBy: { kind: 'none' },
-      errors: [],
-      codes: [],
-      problems: [],
-      rateLimit: {},
-      capped: false,
-      unprocessed: true,
-      ...(rejection.retryAt && { retryAt: rejection.retryAt }),
-    };
+    const classification = bareClassification(
+      unavailable ? 'retryable' : 'rate-limited',
+      `not sent: ${rejection.message}`,
+      {
+        unprocessed: true,
+        ...(rejection.retryAt && { retryAt: rejection.retryAt }),
+      },
+    );
     const failure = new AttemptFailure(classification, attemptNumber);
     failure.final = true;
     failure.giveUp = 'the request was never sent';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { bareClassification } from '../../src/classify/classify.ts';
 import {
   createClient,
   DEFAULTS,
@@ -107,17 +108,7 @@ describe('error guards work without instanceof', () => {
     expect(isCalmError({ category: 'rate-limited' })).toBe(false);
     expect(
       new PermanentError('m', {
-        classification: {
-          category: 'permanent',
-          reason: 'r',
-          decidedBy: { kind: 'none' },
-          errors: [],
-          codes: [],
-          problems: [],
-          rateLimit: {},
-          capped: false,
-          unprocessed: false,
-        },
+        classification: bareClassification('permanent', 'r'),
         request: { method: 'GET', url: 'u' },
         attempts: 1,
       }).name,
