@@ -1,0 +1,121 @@
+// Goodput under a rate limit: N calls through L per window against the windowed mock X API (own process).
+// calmfetch (default options) beside ky with its own retry (which reads X-Rate-Limit-Reset after each 429).
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import ky from 'ky';
+import { createClient } from '../src/index.ts';
+
+export interface GoodputResult {
+  readonly name: string;
+  readonly calls: number;
+  readonly ok: number;
+  readonly elapsedMs: number;
+  readonly idealMs: number;
+  readonly ratio: number;
+  readonly tooManyRequests: number;
+  readonly requests: number;
+}
+
+const N = Number(process.env.CALLS ?? 150);
+const LIMIT = 30;
+const WINDOW_MS = 10_000;
+const CONCURRENCY = 10;
+
+async function startServer() {
+  const child = spawn(process.execPath, [join(import.meta.dirname, 'server.ts')], {
+    env: { ...process.env, LIMIT: String(LIMIT), WINDOW_MS: String(WINDOW_MS) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
+  return { url: chunk.toString().trim(), child };
+}
+
+async function drive(call: () => Promise<unknown>): Promise<{ ok: number; first: number; last: number }> {
+  let next = 0;
+  let ok = 0;
+  const first = Date.now();
+  const lane = async () => {
+    while (next < N) {
+      next++;
+      try {
+        await call();
+        ok++;
+      } catch {}
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, lane));
+  return { ok, first, last: Date.now() };
+}
+
+export async function goodput(): Promise<GoodputResult[]> {
+  const { url, child } = await startServer();
+  const stats = async () =>
+    (await fetch(`${url}/__stats`)).json() as Promise<{ requests: number; byStatus: Record<string, number> }>;
+  const contenders: [string, () => () => Promise<unknown>][] = [
+    [
+      'calmfetch (defaults)',
+      () => {
+        const x = createClient({ baseUrl: url, auth: { bearer: 'bench-token-0123456789' } });
+        return () => x.get('/2/tweets/20');
+      },
+    ],
+    [
+      'ky, retry: { limit: 10 }',
+      () => {
+        const api = ky.create({
+          prefix: url,
+          headers: { authorization: 'Bearer bench-token-0123456789' },
+          retry: { limit: 10 },
+        });
+        return () => api.get('2/tweets/20').json();
+      },
+    ],
+  ];
+  const results: GoodputResult[] = [];
+  try {
+    for (const [name, make] of contenders) {
+      await fetch(`${url}/__reset`, { method: 'POST' });
+      // Start on a fresh window: wait out any window a previous contender opened.
+      await new Promise((r) => setTimeout(r, WINDOW_MS + 1000));
+      const call = make();
+      const { ok, first, last } = await drive(call);
+      const s = await stats();
+      // A perfect client sends each window's L calls the moment the window opens; windows start on whole seconds.
+      const idealMs = (Math.ceil(N / LIMIT) - 1) * WINDOW_MS - (first % 1000);
+      const elapsedMs = last - first;
+      results.push({
+        name,
+        calls: N,
+        ok,
+        elapsedMs,
+        idealMs,
+        ratio: elapsedMs / idealMs,
+        tooManyRequests: s.byStatus['429'] ?? 0,
+        requests: s.requests,
+      });
+    }
+  } finally {
+    child.kill('SIGTERM');
+  }
+  return results;
+}
+
+export function goodputTable(results: readonly GoodputResult[]): string {
+  const rows = results.map(
+    (r) =>
+      `| ${r.name} | ${r.ok}/${r.calls} | ${(r.elapsedMs / 1000).toFixed(2)} s | ${(r.idealMs / 1000).toFixed(2)} s | **${r.ratio.toFixed(3)}** | ${r.tooManyRequests} | ${r.requests} |`,
+  );
+  return [
+    `${N} calls, ${LIMIT} per ${WINDOW_MS / 1000} s window, ${CONCURRENCY} at a time. Target: elapsed ÷ ideal ≤ 1.05 with 0 429s.`,
+    '',
+    '| client | ok | elapsed | ideal | elapsed ÷ ideal | 429s drawn | requests sent |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+}
+
+if (import.meta.main) {
+  const results = await goodput();
+  console.log(goodputTable(results));
+}
