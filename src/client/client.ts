@@ -150,6 +150,7 @@ export function createClient(options: ClientOptions = {}): CalmClient {
           },
           (event) => emit(event),
         );
+  const customBucket = rateLimit === false ? undefined : rateLimit.bucket;
   const bucketOf = (call: Call, headers: Headers): string => {
     const request = {
       method: call.method,
@@ -157,7 +158,7 @@ export function createClient(options: ClientOptions = {}): CalmClient {
       endpoint: endpointTemplate(new URL(call.url).pathname),
       identity: authIdentity(headers.get('authorization')),
     };
-    return rateLimit && rateLimit.bucket ? String(rateLimit.bucket(request)) : defaultBucket(request);
+    return customBucket ? String(customBucket(request)) : defaultBucket(request);
   };
   const http: KyInstance = ky.create({
     retry: 0,
@@ -279,7 +280,7 @@ export function createClient(options: ClientOptions = {}): CalmClient {
         : await send();
     } catch (error) {
       if (call.signal?.aborted) throw call.signal.reason;
-      if (error instanceof LimiterRejection) throw limiterFailure(call, attemptNumber, error);
+      if (error instanceof LimiterRejection) throw limiterFailure(attemptNumber, error);
       const classification = classify({ error, method: call.method }, { now: Date.now() });
       emit({
         type: 'response',
@@ -297,7 +298,7 @@ export function createClient(options: ClientOptions = {}): CalmClient {
   }
 
   /** The limiter refused the call before sending it: a final failure, with `retryAt` when the window is known. */
-  function limiterFailure(call: Call, attemptNumber: number, rejection: LimiterRejection): AttemptFailure {
+  function limiterFailure(attemptNumber: number, rejection: LimiterRejection): AttemptFailure {
     const unavailable = rejection.kind === 'store-unavailable';
     const classification = bareClassification(
       unavailable ? 'retryable' : 'rate-limited',

@@ -240,7 +240,12 @@ describe('buckets', () => {
     expect(api.stats.byStatus).toEqual({ 200: 2 });
     const buckets: string[] = [];
     const y = createClient({
-      rateLimit: { bucket: (r) => (buckets.push(`${r.method} ${r.endpoint} ${r.identity}`), 'one') },
+      rateLimit: {
+        bucket: (r) => {
+          buckets.push(`${r.method} ${r.endpoint} ${r.identity}`);
+          return 'one';
+        },
+      },
     });
     await settle(y.get('/2/users/me'));
     expect(buckets).toEqual(['GET /2/users/me anonymous']);
