@@ -312,9 +312,20 @@ export class RateLimiter {
         if (id !== undefined) this.#submissions.get(id)?.();
       });
     }
-    const timer = setTimeout(() => {
-      if (this.#submissions.delete(id)) reroute();
-    }, this.#options.timeoutMs);
+    // Slow is not gone: while the connection is up the call keeps its place (its queue wait is bounded anyway),
+    // since a call moved to the local limiter no longer shares the quota. Only a dead connection reroutes it.
+    let timer: ReturnType<typeof setTimeout>;
+    const check = () => {
+      if (!this.#submissions.has(id)) return;
+      if (!this.#options.redis?.up) {
+        this.#submissions.delete(id);
+        reroute();
+        return;
+      }
+      timer = setTimeout(check, this.#options.timeoutMs);
+      timer.unref?.();
+    };
+    timer = setTimeout(check, this.#options.timeoutMs);
     timer.unref?.();
     this.#submissions.set(id, () => {
       this.#submissions.delete(id);
