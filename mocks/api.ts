@@ -1,5 +1,8 @@
 import { HttpResponse, http, type RequestHandler } from 'msw';
-import { notFound, PROXY_502_HTML, problem, usageCapped, v1Error } from './bodies.ts';
+import { notFound, v1Error } from './bodies.ts';
+import { type FaultKind, xFailures } from './responses.ts';
+
+export type { FaultKind };
 
 export interface MockEndpoint {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -15,16 +18,6 @@ export interface MockEndpoint {
     params: Readonly<Record<string, string | readonly string[] | undefined>>,
   ) => Response | Promise<Response>;
 }
-
-export type FaultKind =
-  | 'over-capacity'
-  | 'internal-error'
-  | 'enhance-your-calm'
-  | 'service-unavailable'
-  | 'network-error'
-  | 'expired-token'
-  | 'proxy-502'
-  | 'usage-capped';
 
 export interface MockFault {
   /** Which requests it hits (method and/or endpoint path as declared); all when absent. */
@@ -78,32 +71,6 @@ interface Window {
   start: number;
   count: number;
 }
-
-const faultResponse = (kind: FaultKind): Response => {
-  switch (kind) {
-    case 'over-capacity':
-      return HttpResponse.json(v1Error(130), { status: 503 });
-    case 'internal-error':
-      return HttpResponse.json(v1Error(131), { status: 500 });
-    case 'enhance-your-calm':
-      return HttpResponse.json({ errors: [{ message: 'Enhance Your Calm' }] }, { status: 420 });
-    case 'service-unavailable':
-      return HttpResponse.json(problem('about:blank', { title: 'Service Unavailable', status: 503 }), {
-        status: 503,
-      });
-    case 'network-error':
-      return HttpResponse.error();
-    case 'expired-token':
-      return HttpResponse.json(v1Error(89), { status: 401 });
-    case 'proxy-502':
-      return new HttpResponse(PROXY_502_HTML, { status: 502, headers: { 'content-type': 'text/html' } });
-    case 'usage-capped':
-      return new HttpResponse(JSON.stringify(usageCapped()), {
-        status: 429,
-        headers: { 'content-type': 'application/problem+json' },
-      });
-  }
-};
 
 /**
  * A stateful fake of the X API: per-endpoint, per-credential windows with x-rate-limit-* headers and 429s when a
@@ -172,7 +139,7 @@ export function createMockXApi(options: MockXApiOptions): MockXApi {
           );
           if (fault) {
             fault.left--;
-            return count(faultResponse(fault.kind));
+            return count(xFailures[fault.kind]());
           }
           const authorization = request.headers.get('authorization') ?? '';
           if (options.bearer !== undefined && authorization !== `Bearer ${options.bearer}`) {

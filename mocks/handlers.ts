@@ -1,6 +1,7 @@
-import { HttpResponse, http, type JsonBodyType } from 'msw';
-import { PROXY_502_HTML, problem, usageCapped, v1Error } from './bodies.ts';
+import { http } from 'msw';
+import { problem, v1Error } from './bodies.ts';
 import { type RateLimitHeaderOptions, rateLimitHeaders } from './headers.ts';
+import { respond, xFailures } from './responses.ts';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'all';
 type Path = string | RegExp;
@@ -10,13 +11,7 @@ export interface HandlerOptions {
   readonly headers?: Record<string, string>;
 }
 
-const json = (body: JsonBodyType, status: number, headers: Record<string, string> = {}) =>
-  HttpResponse.json(body, { status, headers });
-const problemJson = (body: unknown, status: number, headers: Record<string, string> = {}) =>
-  new HttpResponse(JSON.stringify(body), {
-    status,
-    headers: { 'content-type': 'application/problem+json', ...headers },
-  });
+const { json, problemJson } = respond;
 
 const on = (method: Method, path: Path, resolver: () => Response, options: HandlerOptions = {}) =>
   http[method](path, resolver, { once: options.once ?? false });
@@ -37,22 +32,17 @@ export function rateLimited(
 
 /** 420 Enhance Your Calm, bare (no timing headers). */
 export function enhanceYourCalm(method: Method, path: Path, options: HandlerOptions = {}) {
-  return on(
-    method,
-    path,
-    () => json({ errors: [{ message: 'Enhance Your Calm' }] }, 420, options.headers),
-    options,
-  );
+  return on(method, path, () => xFailures['enhance-your-calm'](options.headers), options);
 }
 
 /** 503 + code 130 Over capacity. */
 export function overCapacity(method: Method, path: Path, options: HandlerOptions = {}) {
-  return on(method, path, () => json(v1Error(130), 503, options.headers), options);
+  return on(method, path, () => xFailures['over-capacity'](options.headers), options);
 }
 
 /** 500 + code 131 Internal error. */
 export function internalError(method: Method, path: Path, options: HandlerOptions = {}) {
-  return on(method, path, () => json(v1Error(131), 500, options.headers), options);
+  return on(method, path, () => xFailures['internal-error'](options.headers), options);
 }
 
 /** A v1.1 error code with the status X documents for it (or `status`). */
@@ -79,35 +69,17 @@ export function xProblem(
 
 /** The monthly usage cap: 429 + usage-capped while x-rate-limit-remaining is far above 0. */
 export function usageCap(method: Method, path: Path, options: HandlerOptions = {}) {
-  return on(
-    method,
-    path,
-    () =>
-      problemJson(usageCapped(), 429, {
-        ...rateLimitHeaders({ remaining: 297, limit: 300 }),
-        ...options.headers,
-      }),
-    options,
-  );
+  return on(method, path, () => xFailures['usage-capped'](options.headers), options);
 }
 
 /** A proxy's HTML 502 page. */
 export function proxyBadGateway(method: Method, path: Path, options: HandlerOptions = {}) {
-  return on(
-    method,
-    path,
-    () =>
-      new HttpResponse(PROXY_502_HTML, {
-        status: 502,
-        headers: { 'content-type': 'text/html', ...options.headers },
-      }),
-    options,
-  );
+  return on(method, path, () => xFailures['proxy-502'](options.headers), options);
 }
 
 /** A network failure (fetch rejects). */
 export function networkError(method: Method, path: Path, options: HandlerOptions = {}) {
-  return on(method, path, () => HttpResponse.error(), options);
+  return on(method, path, () => xFailures['network-error'](), options);
 }
 
 /**
@@ -123,5 +95,3 @@ export function sequence(
   let next = 0;
   return http[method](path, () => responses[Math.min(next++, responses.length - 1)]!());
 }
-
-export const respond = { json, problemJson };

@@ -11,7 +11,6 @@ export {
   overCapacity,
   proxyBadGateway,
   rateLimited,
-  respond,
   sequence,
   usageCap,
   xError,
@@ -19,5 +18,6 @@ export {
 } from './handlers.ts';
 export type { RateLimitHeaderOptions } from './headers.ts';
 export { rateLimitHeaders } from './headers.ts';
+export { respond, xFailures } from './responses.ts';
 export type { MockServer } from './server.ts';
 export { startMockServer } from './server.ts';
