@@ -14,7 +14,7 @@ import { RetryBudget } from '../retry/budget.ts';
 import { authIdentity, defaultBucket, endpointTemplate } from '../scheduler/bucket.ts';
 import { LimiterRejection, RateLimiter } from '../scheduler/limiter.ts';
 import { openRedisStore } from '../scheduler/redis.ts';
-import { Redactor, safeUrl } from '../utils/redact.ts';
+import { Redactor, safeUrl, urlPath } from '../utils/redact.ts';
 import { sleep } from '../utils/sleep.ts';
 import type { CalmEvent } from './events.ts';
 import { errorMessage, seconds } from './messages.ts';
@@ -107,6 +107,8 @@ interface Call {
   readonly deadlineAt: number;
   readonly signal: AbortSignal | undefined;
   readonly priority: number;
+  /** The endpoint template (`/2/users/:id/tweets`), for the limiter's bucket. */
+  readonly endpoint: string;
   rateLimitWaits: number;
   authRefreshed: boolean;
 }
@@ -155,7 +157,7 @@ export function createClient(options: ClientOptions = {}): CalmClient {
     const request = {
       method: call.method,
       url: call.summary.url,
-      endpoint: endpointTemplate(new URL(call.url).pathname),
+      endpoint: call.endpoint,
       identity: authIdentity(headers.get('authorization')),
     };
     return customBucket ? String(customBucket(request)) : defaultBucket(request);
@@ -183,6 +185,16 @@ export function createClient(options: ClientOptions = {}): CalmClient {
     }
   };
   const base = (call: Call, attempt: number) => ({ method: call.method, url: call.summary.url, attempt });
+  /** The `response` event: how one attempt ended (a response, or a failure without one), classified. */
+  const reportResponse = (call: Call, attempt: number, classification: Classification, started: number) =>
+    emit({
+      type: 'response',
+      ...base(call, attempt),
+      status: classification.status,
+      category: classification.category,
+      reason: classification.reason,
+      durationMs: Date.now() - started,
+    });
 
   async function authHeaders(call: Call): Promise<Headers> {
     const headers = new Headers(call.options.headers);
@@ -240,14 +252,7 @@ export function createClient(options: ClientOptions = {}): CalmClient {
         },
         { ...(config.catalogue && { catalogue: config.catalogue }), now: Date.now() },
       );
-      emit({
-        type: 'response',
-        ...base(call, attemptNumber),
-        status: response.status,
-        category: classification.category,
-        reason: classification.reason,
-        durationMs: Date.now() - started,
-      });
+      reportResponse(call, attemptNumber, classification, started);
       return {
         response,
         body,
@@ -282,14 +287,7 @@ export function createClient(options: ClientOptions = {}): CalmClient {
       if (call.signal?.aborted) throw call.signal.reason;
       if (error instanceof LimiterRejection) throw limiterFailure(attemptNumber, error);
       const classification = classify({ error, method: call.method }, { now: Date.now() });
-      emit({
-        type: 'response',
-        ...base(call, attemptNumber),
-        status: undefined,
-        category: classification.category,
-        reason: classification.reason,
-        durationMs: Date.now() - started,
-      });
+      reportResponse(call, attemptNumber, classification, started);
       throw new AttemptFailure(classification, attemptNumber, safeCause(error));
     }
     const { classification } = result;
@@ -589,6 +587,7 @@ export function createClient(options: ClientOptions = {}): CalmClient {
       method: upper,
       url,
       summary: { method: upper, url: safeUrl(url) },
+      endpoint: endpointTemplate(urlPath(url)),
       options,
       retry: normalizeRetry('retry', options.retry, config.retry),
       idempotent: options.idempotent ?? IDEMPOTENT.has(upper),
