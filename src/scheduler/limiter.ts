@@ -167,14 +167,6 @@ export class RateLimiter {
     return this.#local;
   }
 
-  #limiters(key: string): Bottleneck[] {
-    const limiters = [this.#group().key(key)];
-    // Keep both stores in step, so that a fallback or a recovery starts from what is known.
-    if (this.#shared && this.#local && limiters[0] !== this.#local.key(key))
-      limiters.push(this.#local.key(key));
-    return limiters;
-  }
-
   /** Runs `job` when the bucket's window allows; rejects with a LimiterRejection or the abort reason. */
   async schedule<T extends Observed>(key: string, options: Options, job: () => Promise<T>): Promise<T> {
     if (this.#closed) throw new LimiterRejection('store-unavailable', 'the client is closed');
@@ -215,8 +207,9 @@ export class RateLimiter {
       this.#queued++;
       let settled = false;
       let started = false;
-      const limiter = this.#group().key(key);
-      const shared = this.#shared !== undefined && limiter === this.#shared.key(key);
+      const group = this.#group();
+      const limiter = group.key(key);
+      const shared = group === this.#shared;
       const finish = (error: unknown, value?: T) => {
         if (settled) return;
         settled = true;
@@ -409,7 +402,8 @@ export class RateLimiter {
     // Bottleneck's typings say updateSettings returns the limiter; at run time it returns a promise of it.
     const update = (limiter: Bottleneck) =>
       (limiter.updateSettings({ reservoir }) as unknown as Promise<unknown>).catch(() => {});
-    await Promise.all(this.#limiters(key).map(update));
+    // Only the active store: when the store changes, #resync has every bucket find its window there again.
+    await update(this.#group().key(key));
   }
 
   /** True for exactly one caller per name (per process locally; across processes with Redis). */
