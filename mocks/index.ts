@@ -5,10 +5,12 @@ export { createMockXApi } from './api.ts';
 export { notFound, PROXY_502_HTML, problem, usageCapped, v1Error } from './bodies.ts';
 export type { HandlerOptions } from './handlers.ts';
 export {
+  authError,
   enhanceYourCalm,
   internalError,
   networkError,
   overCapacity,
+  partialResults,
   proxyBadGateway,
   rateLimited,
   sequence,

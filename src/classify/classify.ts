@@ -63,6 +63,12 @@ export interface Problem {
   readonly title?: string;
   readonly detail?: string;
   readonly status?: number;
+  /** For a partial error: the id of the resource that could not be had (`resource_id`, else `value`). */
+  readonly resourceId?: string;
+  /** For a partial error: what kind of resource it is (`tweet`, `user`, …). */
+  readonly resourceType?: string;
+  /** For a partial error: the request parameter that named it (`ids`, `id`, `usernames`, …). */
+  readonly parameter?: string;
   readonly category: FailureCategory;
   readonly entry?: ProblemEntry;
   readonly raw: RawItem;
@@ -150,6 +156,9 @@ function readErrors(json: unknown, catalogue: Catalogue): ApiError[] {
     const status = itemNumber(raw, 'status');
     const title = itemString(raw, 'title');
     const detail = itemString(raw, 'detail') ?? itemString(raw, 'message');
+    const resourceId = itemString(raw, 'resource_id') ?? itemString(raw, 'value');
+    const resourceType = itemString(raw, 'resource_type');
+    const parameter = itemString(raw, 'parameter');
     const problem: Problem = {
       kind: 'problem',
       type,
@@ -159,6 +168,9 @@ function readErrors(json: unknown, catalogue: Catalogue): ApiError[] {
       ...(title !== undefined && { title }),
       ...(detail !== undefined && { detail }),
       ...(status !== undefined && { status }),
+      ...(resourceId !== undefined && { resourceId }),
+      ...(resourceType !== undefined && { resourceType }),
+      ...(parameter !== undefined && { parameter }),
       ...(entry && { entry }),
     };
     errors.push(problem);
