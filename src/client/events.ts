@@ -21,7 +21,8 @@ interface EventBase {
  * - `give-up`: the call fails with `category`, for `reason`.
  * - `partial-errors`: a success carried `count` partial errors.
  * - `hook-error`: an observing hook (`onPartialErrors`) threw; the call's result stands.
- * - `limiter`: the proactive rate limiter held a bucket until its reset, refilled one, fell back to local
+ * - `limiter`: the proactive rate limiter held a bucket until its reset (after a 429, or when a response reports
+ *   the window spent), refilled one, fell back to local
  *   limiting because Redis was unreachable, or recovered.
  */
 export type CalmEvent =

@@ -360,7 +360,16 @@ export class RateLimiter {
     }
     if (reset < bucket.reset - 1000) return; // from an older window, arriving late: never raises anything
     bucket.limit = info.limit ?? bucket.limit;
-    if (info.remaining === 0) bucket.spentUntil = Math.max(bucket.spentUntil, reset);
+    if (info.remaining === 0 && reset > bucket.spentUntil) {
+      bucket.spentUntil = reset;
+      this.#emit({
+        type: 'limiter',
+        action: 'hold',
+        bucket: key,
+        until: new Date(reset),
+        reason: 'window spent (x-rate-limit-remaining: 0)',
+      });
+    }
     if (bucket.mode !== 'tracked') {
       // The probe's answer: only it was in flight, so the server's count is exact. Once per window, cluster-wide.
       bucket.mode = 'tracked';
