@@ -64,7 +64,10 @@ export interface CalmClient {
   readonly retryTokens: number;
   /** Calls waiting in the rate limiter now. */
   readonly queued: number;
-  /** Stops the limiter's timers, rejects queued calls and closes the Redis connection calmfetch opened. */
+  /**
+   * Stops the limiter's timers, fails queued calls and calls waiting to retry (with their typed error, `giveUp`
+   * saying why) and closes the Redis connection calmfetch opened. Calls already on the wire finish.
+   */
   close(): Promise<void>;
 }
 
@@ -135,6 +138,8 @@ export function createClient(options: ClientOptions = {}): CalmClient {
   const auth = config.auth;
   if (auth && typeof auth === 'object' && typeof auth.bearer === 'string') redactor.add(auth.bearer);
   const budget = config.retryBudget === false ? undefined : new RetryBudget(config.retryBudget);
+  /** Aborted by close(): calls waiting to retry stop waiting. */
+  const closing = new AbortController();
   const { hooks, random } = config;
   const rateLimit = config.rateLimit;
   const limiter =
@@ -602,7 +607,6 @@ export function createClient(options: ClientOptions = {}): CalmClient {
       return await pRetry((attemptNumber) => attempt<T>(call, attemptNumber), {
         retries: Number.POSITIVE_INFINITY,
         minTimeout: 0,
-        unref: true,
         ...(call.signal && { signal: call.signal }),
         shouldConsumeRetry: async ({ error, retriesConsumed }) => {
           if (!(error instanceof AttemptFailure)) return true;
@@ -610,8 +614,18 @@ export function createClient(options: ClientOptions = {}): CalmClient {
           return error.decision.consume;
         },
         onFailedAttempt: async ({ error }) => {
-          if (error instanceof AttemptFailure && error.decision.retry)
-            await sleep(error.decision.delayMs, call.signal);
+          if (!(error instanceof AttemptFailure) || !error.decision.retry) return;
+          const signal = call.signal ? AbortSignal.any([call.signal, closing.signal]) : closing.signal;
+          try {
+            await sleep(error.decision.delayMs, signal);
+          } catch (reason) {
+            if (call.signal?.aborted || !closing.signal.aborted) throw reason;
+            // close() during the wait: the call fails now, as it would have failed after the wait's retry was refused.
+            error.giveUp = 'the client was closed during the wait';
+            error.retryAt ??= error.classification.retryAt;
+            error.decision = { retry: false, consume: true, delayMs: 0 };
+            throw error;
+          }
         },
         shouldRetry: ({ error }) => error instanceof AttemptFailure && error.decision.retry,
       });
@@ -644,6 +658,7 @@ export function createClient(options: ClientOptions = {}): CalmClient {
       return limiter?.queued ?? 0;
     },
     close: async () => {
+      closing.abort();
       await limiter?.close();
     },
   };

@@ -238,7 +238,8 @@ export class RateLimiter {
         },
         Math.max(1, Math.min(MAX_TIMER_MS, budget)),
       );
-      timer.unref?.();
+      // Not unref'd: a queued call keeps the process alive, as a pending fetch does; it is cleared as soon as the
+      // call starts or settles, and close() rejects queued calls.
       const unsubscribe = shared ? this.#options.redis?.onDown(() => !started && reroute()) : undefined;
       const cleanup = () => {
         clearTimeout(timer);

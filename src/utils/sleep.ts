@@ -1,6 +1,6 @@
 /**
- * Waits `ms`, or rejects with `signal.reason` as soon as the signal aborts. The timer is unref'd: a wait never
- * keeps the process alive, and an abort leaves no timer behind.
+ * Waits `ms`, or rejects with `signal.reason` as soon as the signal aborts. Like any pending timer, a wait keeps the
+ * process alive (a script awaiting a call must not exit in the middle of it); an abort leaves no timer behind.
  */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) return Promise.reject(signal.reason);
@@ -14,7 +14,6 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    timer.unref?.();
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -3,9 +3,19 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
 
-it('a pending rate-limit wait never keeps the process alive', async () => {
-  const script = join(import.meta.dirname, '../fixtures/scripts/unref-wait.ts');
-  // If the 600 s wait held the process, execFile's timeout would kill it and the call would reject.
-  const { stdout } = await promisify(execFile)(process.execPath, [script], { timeout: 20_000 });
-  expect(stdout.trim()).toMatch(/^waiting 60\d s$/);
+const script = join(import.meta.dirname, '../fixtures/scripts/unref-wait.ts');
+const run = (env: Record<string, string> = {}) =>
+  promisify(execFile)(process.execPath, [script], { timeout: 20_000, env: { ...process.env, ...env } });
+
+it('a pending wait keeps the process alive until the call settles, then the process exits on its own', async () => {
+  const { stdout } = await run();
+  expect(stdout.trim().split('\n')).toEqual(['waiting 0.2 s', 'done after 2 attempts']);
+}, 30_000);
+
+it('close() during a 600 s wait fails the call at once with a RateLimitError and lets the process exit', async () => {
+  // If the wait held on, execFile's timeout would kill the process and this would reject.
+  const { stdout } = await run({ CLOSE: '1' });
+  const [waiting, rejected] = stdout.trim().split('\n');
+  expect(waiting).toMatch(/^waiting 60\d(\.\d)? s$/);
+  expect(rejected).toMatch(/^rejected: true .*the client was closed during the wait/);
 }, 30_000);
