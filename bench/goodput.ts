@@ -15,11 +15,13 @@ export interface GoodputResult {
   readonly ratio: number;
   readonly tooManyRequests: number;
   readonly requests: number;
+  /** Every response the client saw: ms since the first call, and the status. */
+  readonly trace: { at: number; status: number }[];
 }
 
 const N = Number(process.env.CALLS ?? 150);
-const LIMIT = 30;
-const WINDOW_MS = 10_000;
+export const LIMIT = 30;
+export const WINDOW_MS = 10_000;
 const CONCURRENCY = 10;
 
 async function startServer() {
@@ -52,11 +54,18 @@ export async function goodput(): Promise<GoodputResult[]> {
   const { url, child } = await startServer();
   const stats = async () =>
     (await fetch(`${url}/__stats`)).json() as Promise<{ requests: number; byStatus: Record<string, number> }>;
+  let trace: { at: number; status: number }[] = [];
+  let origin = 0;
+  const seen = (status: number) => trace.push({ at: Date.now() - origin, status });
   const contenders: [string, () => () => Promise<unknown>][] = [
     [
       'calmfetch (defaults)',
       () => {
-        const x = createClient({ baseUrl: url, auth: { bearer: 'bench-token-0123456789' } });
+        const x = createClient({
+          baseUrl: url,
+          auth: { bearer: 'bench-token-0123456789' },
+          hooks: { onEvent: (e) => e.type === 'response' && e.status !== undefined && seen(e.status) },
+        });
         return () => x.get('/2/tweets/20');
       },
     ],
@@ -67,6 +76,7 @@ export async function goodput(): Promise<GoodputResult[]> {
           prefix: url,
           headers: { authorization: 'Bearer bench-token-0123456789' },
           retry: { limit: 10 },
+          hooks: { afterResponse: [({ response }) => void seen(response.status)] },
         });
         return () => api.get('2/tweets/20').json();
       },
@@ -79,6 +89,8 @@ export async function goodput(): Promise<GoodputResult[]> {
       // Start on a fresh window: wait out any window a previous contender opened.
       await new Promise((r) => setTimeout(r, WINDOW_MS + 1000));
       const call = make();
+      trace = [];
+      origin = Date.now();
       const { ok, first, last } = await drive(call);
       const s = await stats();
       // A perfect client sends each window's L calls the moment the window opens; windows start on whole seconds.
@@ -93,6 +105,7 @@ export async function goodput(): Promise<GoodputResult[]> {
         ratio: elapsedMs / idealMs,
         tooManyRequests: s.byStatus['429'] ?? 0,
         requests: s.requests,
+        trace,
       });
     }
   } finally {

@@ -1,0 +1,82 @@
+// The clients compared, each made the way its documentation recommends, with its own retry at its defaults.
+import axios from 'axios';
+import axiosRetry from 'axios-retry';
+import got from 'got';
+import ky from 'ky';
+import pRetry from 'p-retry';
+import { createClient } from '../src/index.ts';
+
+export const TOKEN = 'bench-token-0123456789abcdef';
+const headers = { authorization: `Bearer ${TOKEN}` };
+
+export interface Contender {
+  readonly name: string;
+  /** GET `path` (leading slash) and read the JSON body; rejects on a failure the client gives up on. */
+  get(path: string, signal?: AbortSignal): Promise<unknown>;
+  close?(): Promise<void>;
+}
+
+export type ContenderFactory = (url: string) => Contender;
+
+class HttpStatusError extends Error {}
+
+export type ContenderName = 'raw fetch' | 'calmfetch' | 'ky' | 'got' | 'axios-retry' | 'p-retry';
+
+export const contenders: Record<ContenderName, ContenderFactory> = {
+  'raw fetch': (url) => ({
+    name: 'raw fetch (no retry)',
+    get: async (path, signal) => {
+      const response = await fetch(url + path, { headers, ...(signal && { signal }) });
+      if (!response.ok) {
+        await response.arrayBuffer();
+        throw new HttpStatusError(String(response.status));
+      }
+      return response.json();
+    },
+  }),
+  calmfetch: (url) => {
+    const x = createClient({ baseUrl: url, auth: { bearer: TOKEN } });
+    return {
+      name: 'calmfetch (defaults)',
+      get: (path, signal) => x.get(path, signal ? { signal } : {}),
+      close: () => x.close(),
+    };
+  },
+  ky: (url) => {
+    const api = ky.create({ prefix: url, headers });
+    return {
+      name: 'ky (default retry)',
+      get: (path, signal) => api.get(path.slice(1), signal ? { signal } : {}).json(),
+    };
+  },
+  got: (url) => {
+    const api = got.extend({ prefixUrl: url, headers });
+    return {
+      name: 'got (default retry)',
+      get: (path, signal) => api.get(path.slice(1), signal ? { signal } : {}).json(),
+    };
+  },
+  'axios-retry': (url) => {
+    const api = axios.create({ baseURL: url, headers });
+    axiosRetry(api);
+    return {
+      name: 'axios + axios-retry (defaults)',
+      get: async (path, signal) => (await api.get(path, signal ? { signal } : {})).data,
+    };
+  },
+  'p-retry': (url) => ({
+    name: 'fetch + p-retry (defaults)',
+    get: (path, signal) =>
+      pRetry(
+        async () => {
+          const response = await fetch(url + path, { headers, ...(signal && { signal }) });
+          if (!response.ok) {
+            await response.arrayBuffer();
+            throw new HttpStatusError(String(response.status));
+          }
+          return response.json();
+        },
+        signal ? { signal } : {},
+      ),
+  }),
+};
