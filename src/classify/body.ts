@@ -23,13 +23,17 @@ export function isJsonContentType(contentType: string | undefined): boolean {
   return contentType !== undefined && /[/+]json\b/i.test(contentType);
 }
 
-/** Parses a body handed in as text or as an already-parsed value. Never throws. */
-export function parseBody(body: unknown, contentType?: string): ParsedBody {
+/**
+ * Parses a body handed in as text or as an already-parsed value. Never throws. Bodies over `maxChars` (2 MB by
+ * default: an error body that large is not worth parsing to classify) are left as text; the client lifts the
+ * limit for a success, whose data the caller asked for.
+ */
+export function parseBody(body: unknown, contentType?: string, maxChars = MAX_PARSE_CHARS): ParsedBody {
   if (typeof body !== 'string') return { json: body, malformed: false };
   const trimmed = body.trim();
   const looksJson = isJsonContentType(contentType) || trimmed.startsWith('{') || trimmed.startsWith('[');
   if (!looksJson || trimmed === '') return { json: undefined, malformed: false, text: body };
-  if (trimmed.length > MAX_PARSE_CHARS) return { json: undefined, malformed: false, text: body };
+  if (trimmed.length > maxChars) return { json: undefined, malformed: false, text: body };
   try {
     return { json: JSON.parse(trimmed), malformed: false, text: body };
   } catch {

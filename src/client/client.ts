@@ -246,7 +246,7 @@ export function createClient(options: ClientOptions = {}): CalmClient {
       });
       const text = call.method === 'HEAD' ? '' : await response.text();
       const contentType = response.headers.get('content-type') ?? undefined;
-      const parsed = parseBody(text, contentType);
+      const parsed = parseBody(text, contentType, response.ok ? Number.POSITIVE_INFINITY : undefined);
       const body = parsed.json !== undefined ? parsed.json : text;
       const classification = classify(
         {
