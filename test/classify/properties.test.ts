@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CATEGORIES, classify, parseRateLimit } from '../../src/index.ts';
+import { CATEGORIES, classify, createClient, parseRateLimit } from '../../src/index.ts';
 
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
 const headerName = fc.constantFrom(
@@ -128,6 +128,51 @@ describe('properties', () => {
         expect(Object.prototype).not.toHaveProperty('polluted');
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('option validation (fuzzed)', () => {
+  const optionValue = fc.oneof(
+    fc.anything(),
+    fc.integer({ min: -1e9, max: 1e9 }),
+    fc.double(),
+    fc.constant(Number.NaN),
+    fc.constant(Number.POSITIVE_INFINITY),
+    fc.record({ limit: fc.anything(), baseDelayMs: fc.anything(), maxWaitMs: fc.anything() }),
+    fc.record({ bearer: fc.anything() }),
+  );
+  const option = fc.constantFrom(
+    'baseUrl',
+    'auth',
+    'retry',
+    'rateLimit',
+    'retryBudget',
+    'timeoutMs',
+    'deadlineMs',
+    'headers',
+    'hooks',
+    'catalogue',
+    'fetch',
+    'random',
+    '__proto__',
+    'unknownOption',
+  );
+
+  it('createClient either accepts the options or throws a TypeError naming one; never anything else', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.dictionary(option, optionValue, { maxKeys: 4 }), async (options) => {
+        let client: ReturnType<typeof createClient> | undefined;
+        try {
+          client = createClient(options as never);
+        } catch (error) {
+          expect(error).toBeInstanceOf(TypeError);
+          expect((error as Error).message).toMatch(/`[A-Za-z.[\]0-9]+`/);
+        }
+        await client?.close();
+        expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
+      }),
+      { numRuns: 1000 },
     );
   });
 });
