@@ -18,6 +18,7 @@ export function requestsOverTime(series: readonly Series[], windowMs: number, li
   const parts: string[] = [];
   parts.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<title>Responses over time against ${limit}-per-${windowMs / 1000}-second rate-limit windows: ${series.map((s) => s.name).join(', ')}</title>`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
     `<text x="${pad.left}" y="20" font-size="14">Responses over time: ${limit} calls allowed per ${windowMs / 1000} s window (dashed: window limits)</text>`,
   );
