@@ -20,19 +20,22 @@ export type ContenderFactory = (url: string) => Contender;
 
 class HttpStatusError extends Error {}
 
+/** fetch, reading the JSON body; a non-2xx status rejects (after its body is drained, to free the socket). */
+async function fetchJson(url: string, signal: AbortSignal | undefined): Promise<unknown> {
+  const response = await fetch(url, { headers, ...(signal && { signal }) });
+  if (!response.ok) {
+    await response.arrayBuffer();
+    throw new HttpStatusError(String(response.status));
+  }
+  return response.json();
+}
+
 export type ContenderName = 'raw fetch' | 'calmfetch' | 'ky' | 'got' | 'axios-retry' | 'p-retry';
 
 export const contenders: Record<ContenderName, ContenderFactory> = {
   'raw fetch': (url) => ({
     name: 'raw fetch (no retry)',
-    get: async (path, signal) => {
-      const response = await fetch(url + path, { headers, ...(signal && { signal }) });
-      if (!response.ok) {
-        await response.arrayBuffer();
-        throw new HttpStatusError(String(response.status));
-      }
-      return response.json();
-    },
+    get: (path, signal) => fetchJson(url + path, signal),
   }),
   calmfetch: (url) => {
     const x = createClient({ baseUrl: url, auth: { bearer: TOKEN } });
@@ -66,17 +69,6 @@ export const contenders: Record<ContenderName, ContenderFactory> = {
   },
   'p-retry': (url) => ({
     name: 'fetch + p-retry (defaults)',
-    get: (path, signal) =>
-      pRetry(
-        async () => {
-          const response = await fetch(url + path, { headers, ...(signal && { signal }) });
-          if (!response.ok) {
-            await response.arrayBuffer();
-            throw new HttpStatusError(String(response.status));
-          }
-          return response.json();
-        },
-        signal ? { signal } : {},
-      ),
+    get: (path, signal) => pRetry(() => fetchJson(url + path, signal), signal ? { signal } : {}),
   }),
 };

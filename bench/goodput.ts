@@ -1,10 +1,8 @@
 // Goodput under a rate limit: N calls through L per window against the windowed mock X API (own process).
 // calmfetch (default options) beside ky with its own retry (which reads X-Rate-Limit-Reset after each 429).
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { join } from 'node:path';
 import ky from 'ky';
 import { createClient } from '../src/index.ts';
+import { sleep, startServer } from './lib.ts';
 
 export interface GoodputResult {
   readonly name: string;
@@ -24,15 +22,6 @@ export const LIMIT = 30;
 export const WINDOW_MS = 10_000;
 const CONCURRENCY = 10;
 
-async function startServer() {
-  const child = spawn(process.execPath, [join(import.meta.dirname, 'server.ts')], {
-    env: { ...process.env, LIMIT: String(LIMIT), WINDOW_MS: String(WINDOW_MS) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
-  return { url: chunk.toString().trim(), child };
-}
-
 async function drive(call: () => Promise<unknown>): Promise<{ ok: number; first: number; last: number }> {
   let next = 0;
   let ok = 0;
@@ -51,9 +40,8 @@ async function drive(call: () => Promise<unknown>): Promise<{ ok: number; first:
 }
 
 export async function goodput(): Promise<GoodputResult[]> {
-  const { url, child } = await startServer();
-  const stats = async () =>
-    (await fetch(`${url}/__stats`)).json() as Promise<{ requests: number; byStatus: Record<string, number> }>;
+  const server = await startServer('server.ts', { LIMIT: String(LIMIT), WINDOW_MS: String(WINDOW_MS) });
+  const { url } = server;
   let trace: { at: number; status: number }[] = [];
   let origin = 0;
   const seen = (status: number) => trace.push({ at: Date.now() - origin, status });
@@ -85,14 +73,14 @@ export async function goodput(): Promise<GoodputResult[]> {
   const results: GoodputResult[] = [];
   try {
     for (const [name, make] of contenders) {
-      await fetch(`${url}/__reset`, { method: 'POST' });
+      await server.control('/__reset');
       // Start on a fresh window: wait out any window a previous contender opened.
-      await new Promise((r) => setTimeout(r, WINDOW_MS + 1000));
+      await sleep(WINDOW_MS + 1000);
       const call = make();
       trace = [];
       origin = Date.now();
       const { ok, first, last } = await drive(call);
-      const s = await stats();
+      const s = await server.stats();
       // A perfect client sends each window's L calls the moment the window opens; windows start on whole seconds.
       const idealMs = (Math.ceil(N / LIMIT) - 1) * WINDOW_MS - (first % 1000);
       const elapsedMs = last - first;
@@ -109,7 +97,7 @@ export async function goodput(): Promise<GoodputResult[]> {
       });
     }
   } finally {
-    child.kill('SIGTERM');
+    await server.stop();
   }
   return results;
 }

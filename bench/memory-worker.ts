@@ -4,6 +4,7 @@
 // 3. 100,000 calls at concurrency 100: heap after every 10,000 (after a full GC), to see any growth.
 import { createClient } from '../src/index.ts';
 import { TOKEN } from './contenders.ts';
+import { sleep } from './lib.ts';
 
 const [url] = process.argv.slice(2) as [string];
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -13,7 +14,6 @@ const heap = () => {
   gc();
   return process.memoryUsage().heapUsed;
 };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const QUEUED = 10_000;
 const options = { baseUrl: url, auth: { bearer: TOKEN }, rateLimit: { maxConcurrent: 100 } } as const;
 
