@@ -9,10 +9,11 @@
 //   POST /__reset        clears counters, outage and spent window.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { v1Error } from '../mocks/bodies.ts';
 
 const POST = JSON.stringify({ data: { id: '20', text: 'just setting up my twttr' } });
-const OVER_CAPACITY = JSON.stringify({ errors: [{ message: 'Over capacity', code: 130 }] });
-const RATE_LIMITED = JSON.stringify({ errors: [{ message: 'Rate limit exceeded', code: 88 }] });
+const OVER_CAPACITY = JSON.stringify(v1Error(130));
+const RATE_LIMITED = JSON.stringify(v1Error(88));
 const LIMIT = 10_000_000;
 
 let requests = 0;

@@ -3,6 +3,7 @@
 // can prove no processed write was sent twice.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { v1Error } from '../../mocks/bodies.ts';
 
 export const FAULTS = [
   'ok',
@@ -35,6 +36,10 @@ export interface ChaosServer {
 }
 
 const POST = '{"data":{"id":"20","text":"just setting up my twttr"}}';
+/** X's v1.1 error bodies, exactly as calmfetch/mocks builds them. */
+const OVER_CAPACITY = JSON.stringify(v1Error(130));
+const RATE_LIMITED = JSON.stringify(v1Error(88));
+const TIMESTAMP_OUT_OF_BOUNDS = JSON.stringify(v1Error(135));
 const SKEW_MS = 10 * 60_000;
 
 export interface ChaosOptions {
@@ -138,22 +143,22 @@ export async function startChaosServer(options: ChaosOptions = {}): Promise<Chao
           ratelimit: 'limit=abc, remaining=, reset=-1',
         });
       case 'retry-after-past':
-        return json(503, '{"errors":[{"message":"Over capacity","code":130}]}', {
+        return json(503, OVER_CAPACITY, {
           'retry-after': new Date(now - 3_600_000).toUTCString(),
         });
       case 'retry-after-future':
-        return json(429, '{"errors":[{"message":"Rate limit exceeded","code":88}]}', {
+        return json(429, RATE_LIMITED, {
           'retry-after': String(10 * 365 * 24 * 3600),
         });
       case 'retry-after-http-date':
-        return json(429, '{"errors":[{"message":"Rate limit exceeded","code":88}]}', {
+        return json(429, RATE_LIMITED, {
           'retry-after': new Date(now + 3000).toUTCString(),
           date: new Date(now).toUTCString(),
         });
       case 'skewed-clock-429': {
         // The server's clock runs 10 minutes ahead; its reset is 2 s ahead on its own clock.
         const serverNow = now + SKEW_MS;
-        return json(429, '{"errors":[{"message":"Rate limit exceeded","code":88}]}', {
+        return json(429, RATE_LIMITED, {
           date: new Date(serverNow).toUTCString(),
           'x-rate-limit-limit': '15',
           'x-rate-limit-remaining': '0',
@@ -161,9 +166,9 @@ export async function startChaosServer(options: ChaosOptions = {}): Promise<Chao
         });
       }
       case 'auth-135':
-        return json(401, '{"errors":[{"message":"Timestamp out of bounds.","code":135}]}');
+        return json(401, TIMESTAMP_OUT_OF_BOUNDS);
       case 'over-capacity':
-        return json(503, '{"errors":[{"message":"Over capacity","code":130}]}');
+        return json(503, OVER_CAPACITY);
       default:
         process();
         return json(request.method === 'POST' ? 201 : 200, POST, {
