@@ -1,5 +1,5 @@
 import { HttpResponse, http, type RequestHandler } from 'msw';
-import { notFound, v1Error } from './bodies.ts';
+import { lookupBody, v1Error } from './bodies.ts';
 import { type FaultKind, xFailures } from './responses.ts';
 
 export type { FaultKind };
@@ -112,12 +112,11 @@ export function createMockXApi(options: MockXApiOptions): MockXApi {
     const ids = typeof params.id === 'string' ? [params.id] : (url.searchParams.get('ids')?.split(',') ?? []);
     if (ids.length > 0) {
       const found = ids.filter((id) => posts.has(id)).map((id) => ({ id, text: posts.get(id) }));
-      const missing = ids.filter((id) => !posts.has(id)).map((id) => notFound(id));
+      const missing = ids.filter((id) => !posts.has(id));
       const single = typeof params.id === 'string';
-      return HttpResponse.json({
-        ...(found.length > 0 && { data: single ? found[0] : found }),
-        ...(missing.length > 0 && { errors: missing }),
-      });
+      return HttpResponse.json(
+        lookupBody(found.length === 0 ? undefined : single ? found[0] : found, missing) as never,
+      );
     }
     return HttpResponse.json({ data: { id: '2244994945', name: 'X Developers', username: 'XDevelopers' } });
   };

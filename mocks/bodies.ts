@@ -44,6 +44,22 @@ export function notFound(id: string, resourceType = 'tweet', parameter = 'ids'):
   });
 }
 
+/**
+ * A v2 lookup's body: `data` (when anything was found) beside a `resource-not-found` error for each missing id
+ * (when any is missing), as `GET /2/tweets?ids=…` answers.
+ */
+export function lookupBody(
+  data: unknown,
+  missing: readonly string[],
+  resourceType?: string,
+  parameter?: string,
+): { data?: unknown; errors?: Record<string, unknown>[] } {
+  return {
+    ...(data !== undefined && { data }),
+    ...(missing.length > 0 && { errors: missing.map((id) => notFound(id, resourceType, parameter)) }),
+  };
+}
+
 /** The HTML page a proxy sends in front of X when it is down. */
 export const PROXY_502_HTML =
   '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>';

@@ -1,6 +1,6 @@
 import { http } from 'msw';
 import { problemSlug, xCatalogue } from '../src/catalogue/index.ts';
-import { notFound, problem, v1Error } from './bodies.ts';
+import { lookupBody, problem, v1Error } from './bodies.ts';
 import { type RateLimitHeaderOptions, rateLimitHeaders } from './headers.ts';
 import { respond, xFailures } from './responses.ts';
 
@@ -116,10 +116,12 @@ export function partialResults(
     path,
     () =>
       json(
-        {
-          ...(result.found.length > 0 && { data: result.found }),
-          errors: result.missing.map((id) => notFound(id, result.resourceType, result.parameter)),
-        } as never,
+        lookupBody(
+          result.found.length > 0 ? result.found : undefined,
+          result.missing,
+          result.resourceType,
+          result.parameter,
+        ) as never,
         200,
         options.headers,
       ),

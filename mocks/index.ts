@@ -2,7 +2,7 @@
 
 export type { FaultKind, MockEndpoint, MockFault, MockXApi, MockXApiOptions, MockXApiStats } from './api.ts';
 export { createMockXApi } from './api.ts';
-export { notFound, PROXY_502_HTML, problem, usageCapped, v1Error } from './bodies.ts';
+export { lookupBody, notFound, PROXY_502_HTML, problem, usageCapped, v1Error } from './bodies.ts';
 export type { HandlerOptions } from './handlers.ts';
 export {
   authError,
