@@ -342,17 +342,10 @@ export class RateLimiter {
     const info = classification.rateLimit;
     if (classification.category === 'rate-limited' && !classification.capped && classification.retryAt) {
       const until = classification.retryAt.getTime();
-      bucket.spentUntil = Math.max(bucket.spentUntil, until);
       if (info.limit !== undefined) bucket.limit = info.limit;
       bucket.mode = bucket.mode === 'unlimited' ? 'probe' : bucket.mode;
       void this.#setReservoir(key, 0);
-      this.#emit({
-        type: 'limiter',
-        action: 'hold',
-        bucket: key,
-        until: new Date(until),
-        reason: classification.reason,
-      });
+      this.#hold(key, bucket, until, classification.reason);
       this.#scheduleRefill(key, bucket, until);
       return;
     }
@@ -366,16 +359,7 @@ export class RateLimiter {
     }
     if (reset < bucket.reset - 1000) return; // from an older window, arriving late: never raises anything
     bucket.limit = info.limit ?? bucket.limit;
-    if (info.remaining === 0 && reset > bucket.spentUntil) {
-      bucket.spentUntil = reset;
-      this.#emit({
-        type: 'limiter',
-        action: 'hold',
-        bucket: key,
-        until: new Date(reset),
-        reason: 'window spent (x-rate-limit-remaining: 0)',
-      });
-    }
+    if (info.remaining === 0) this.#hold(key, bucket, reset, 'window spent (x-rate-limit-remaining: 0)');
     if (bucket.mode !== 'tracked') {
       // The probe's answer: only it was in flight, so the server's count is exact. Once per window, cluster-wide.
       bucket.mode = 'tracked';
@@ -389,6 +373,13 @@ export class RateLimiter {
       bucket.reset = reset;
       this.#scheduleRefill(key, bucket, reset);
     }
+  }
+
+  /** The bucket is spent until `until`: remember it, and say so once per new `until`. */
+  #hold(key: string, bucket: Bucket, until: number, reason: string): void {
+    if (until <= bucket.spentUntil) return;
+    bucket.spentUntil = until;
+    this.#emit({ type: 'limiter', action: 'hold', bucket: key, until: new Date(until), reason });
   }
 
   #scheduleRefill(key: string, bucket: Bucket, at: number): void {
