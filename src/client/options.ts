@@ -211,7 +211,8 @@ export interface NormalizedOptions {
   readonly random: () => number;
 }
 
-const CLIENT_KEYS = [
+/** Every top-level option `createClient` accepts (an unknown one is a TypeError). */
+export const CLIENT_KEYS = [
   'baseUrl',
   'auth',
   'retry',

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { CLIENT_KEYS } from '../../src/client/options.ts';
 import { CATEGORIES, classify, createClient, parseRateLimit } from '../../src/index.ts';
 
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
@@ -142,22 +143,8 @@ describe('option validation (fuzzed)', () => {
     fc.record({ limit: fc.anything(), baseDelayMs: fc.anything(), maxWaitMs: fc.anything() }),
     fc.record({ bearer: fc.anything() }),
   );
-  const option = fc.constantFrom(
-    'baseUrl',
-    'auth',
-    'retry',
-    'rateLimit',
-    'retryBudget',
-    'timeoutMs',
-    'deadlineMs',
-    'headers',
-    'hooks',
-    'catalogue',
-    'fetch',
-    'random',
-    '__proto__',
-    'unknownOption',
-  );
+  // The code's own list of options, so that a new option is fuzzed too; plus two keys that must be refused.
+  const option = fc.constantFrom(...CLIENT_KEYS, '__proto__', 'unknownOption');
 
   it('createClient either accepts the options or throws a TypeError naming one; never anything else', async () => {
     await fc.assert(
