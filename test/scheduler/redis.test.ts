@@ -21,7 +21,19 @@ const freePort = () =>
 async function startRedis(port: number): Promise<ChildProcess> {
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      // DEBUG SLEEP makes Redis slow but connected (loopback only).
+      '--enable-debug-command',
+      'local',
+    ],
     { stdio: 'ignore' },
   );
   const missing = new Promise<never>((_, reject) =>
@@ -167,6 +179,63 @@ describe('the clustered limiter (real redis-server)', () => {
     await expect(x.get('/2/users/me')).resolves.toMatchObject({ status: 200 });
     await x.close();
   }, 60_000);
+
+  it('Redis slow but connected: queued calls keep their place and go through once it answers; a short maxWaitMs bounds the wait', async () => {
+    const events: CalmEvent[] = [];
+    const redisOptions = { port: redisPort, host: '127.0.0.1' };
+    const make = (maxWaitMs?: number) =>
+      createClient({
+        baseUrl: mock.url,
+        rateLimit: { redis: { options: redisOptions, prefix: `slow-${Date.now()}`, timeoutMs: 300 } },
+        ...(maxWaitMs === undefined ? {} : { retry: { maxWaitMs } }),
+        hooks: { onEvent: (e) => events.push(e) },
+      });
+    const patient = make();
+    const hurried = make(400);
+    // Warm both: their connections and buckets exist before Redis stalls.
+    await Promise.all([patient.get('/2/users/me'), hurried.get('/2/users/me')]);
+
+    const admin = new Redis(redisOptions);
+    const stalled = admin.call('DEBUG', 'SLEEP', '2');
+    await new Promise((r) => setTimeout(r, 100));
+    const start = Date.now();
+    const settle = (x: typeof patient) =>
+      Promise.all(
+        Array.from({ length: 10 }, () =>
+          x.get('/2/users/me').then(
+            (r) => ({ ok: true as const, status: r.status, at: Date.now() - start }),
+            (e: Error & { retryAt?: Date }) => ({
+              ok: false as const,
+              name: e.name,
+              message: e.message,
+              at: Date.now() - start,
+            }),
+          ),
+        ),
+      );
+    const [patientResults, hurriedResults] = await Promise.all([settle(patient), settle(hurried)]);
+    await stalled;
+    await admin.quit();
+
+    // Slow is not gone: no fallback to local limiting, which would stop sharing the quota.
+    expect(events.filter((e) => e.type === 'limiter' && e.action === 'local-fallback')).toEqual([]);
+    // The patient client's calls all went through, after the stall (~1.9 s), none of them lost.
+    expect(patientResults.map((r) => r.ok)).toEqual(Array(10).fill(true));
+    for (const r of patientResults) expect(r.at).toBeGreaterThan(1500);
+    // The hurried client's calls ended at their wait bound with a typed error, long before Redis answered.
+    for (const r of hurriedResults) {
+      expect(r).toMatchObject({
+        ok: false,
+        name: 'RateLimitError',
+        message: expect.stringMatching(/waited longer than retry.maxWaitMs/),
+      });
+      expect(r.at).toBeLessThan(1500);
+    }
+    // Once Redis answers again, both clients work normally.
+    await expect(patient.get('/2/users/me')).resolves.toMatchObject({ status: 200 });
+    await expect(hurried.get('/2/users/me')).resolves.toMatchObject({ status: 200 });
+    await Promise.all([patient.close(), hurried.close()]);
+  }, 30_000);
 
   it('Redis down at start: calls go through local limiting after timeoutMs, none hangs', async () => {
     const deadPort = await freePort();
