@@ -208,13 +208,20 @@ export class RateLimiter {
     options: Options,
     job: () => Promise<T>,
   ): Promise<T> {
+    const group = this.#group();
+    const limiter = group.key(key);
+    const shared = group === this.#shared;
+    if (!shared && takeToken(limiter)) {
+      if (options.signal?.aborted) {
+        void limiter.incrementReservoir(1).catch(() => {});
+        return Promise.reject(options.signal.reason);
+      }
+      return this.#run(key, bucket, options, job);
+    }
     return new Promise<T>((resolve, reject) => {
       this.#queued++;
       let settled = false;
       let started = false;
-      const group = this.#group();
-      const limiter = group.key(key);
-      const shared = group === this.#shared;
       const finish = (error: unknown, value?: T) => {
         if (settled) return;
         settled = true;
@@ -278,20 +285,10 @@ export class RateLimiter {
         // Out of the queue: the queue-wait bound and the reroute no longer apply (the attempt has its own timeout).
         clearTimeout(timer);
         unsubscribe?.();
-        bucket.inflight++;
-        try {
-          const run = () => job();
-          const value = this.#global
-            ? await this.#global.schedule({ priority: options.priority }, run)
-            : await run();
-          this.#observe(key, bucket, value.classification);
-          finish(undefined, value);
-        } catch (error) {
-          this.#observe(key, bucket, undefined);
-          finish(error);
-        } finally {
-          bucket.inflight--;
-        }
+        await this.#run(key, bucket, options, job).then(
+          (value) => finish(undefined, value),
+          (error: unknown) => finish(error),
+        );
       };
       const id = `calmfetch-${++this.#jobIds}`;
       limiter.schedule({ priority: options.priority, id }, task).catch((error: unknown) => {
@@ -300,6 +297,28 @@ export class RateLimiter {
       });
       if (shared) this.#watchSubmission(limiter, id, reroute);
     });
+  }
+
+  /** Runs an admitted call (through the global concurrency bound, if any) and feeds its outcome to the bucket. */
+  async #run<T extends Observed>(
+    key: string,
+    bucket: Bucket,
+    options: Options,
+    job: () => Promise<T>,
+  ): Promise<T> {
+    bucket.inflight++;
+    try {
+      const value = this.#global
+        ? await this.#global.schedule({ priority: options.priority }, job)
+        : await job();
+      this.#observe(key, bucket, value.classification);
+      return value;
+    } catch (error) {
+      this.#observe(key, bucket, undefined);
+      throw error;
+    } finally {
+      bucket.inflight--;
+    }
   }
 
   /** A Redis submission that is not queued within timeoutMs means Redis is slow or gone: go local. */
@@ -443,6 +462,32 @@ export class RateLimiter {
     await this.#global?.stop({ dropWaitingJobs: true }).catch(() => {});
     await this.#options.redis?.close();
   }
+}
+
+interface LocalStore {
+  readonly storeOptions?: { reservoir?: number | null };
+}
+
+/**
+ * The fast path: with nothing queued in a local limiter, takes one unit of its reservoir now, as Bottleneck's own
+ * register step would (same field, same synchronous decrement), without its per-job machinery — two locks,
+ * transpiled async generators and an event per state change, about 0.2 ms a call. The reservoir stays Bottleneck's:
+ * refills, holds and queued calls work on the same number. False (queue through Bottleneck) when anything waits,
+ * when the window is spent, or when the store is not the in-memory one.
+ */
+export function takeToken(limiter: Bottleneck): boolean {
+  const store = (limiter as unknown as { datastore?: string; _store?: LocalStore })._store;
+  const settings = store?.storeOptions;
+  if ((limiter as unknown as { datastore?: string }).datastore !== 'local' || settings === undefined)
+    return false;
+  // Nothing received (between schedule() and the queue) and nothing queued: a call waiting keeps its turn.
+  const counts = limiter.counts();
+  if (counts.RECEIVED > 0 || counts.QUEUED > 0) return false;
+  const reservoir = settings.reservoir;
+  if (reservoir === null || reservoir === undefined) return true;
+  if (!(reservoir >= 1)) return false;
+  settings.reservoir = reservoir - 1;
+  return true;
 }
 
 interface NodeTimer {

@@ -2,7 +2,7 @@
 // calmfetch's limiters start due jobs without a timer. Real timers here: the point is what Node's timers do.
 import Bottleneck from 'bottleneck';
 import { describe, expect, it } from 'vitest';
-import { yieldFast } from '../../src/scheduler/limiter.ts';
+import { takeToken, yieldFast } from '../../src/scheduler/limiter.ts';
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -48,5 +48,56 @@ describe('yieldFast (Bottleneck without the 1 ms timer hops)', () => {
     await stopped;
     for (let i = 0; i < 5; i++) await turn();
     expect(ran).toBe(false);
+  });
+});
+
+describe("takeToken (admitting a call without Bottleneck's job machinery)", () => {
+  it('takes one unit of the reservoir at once, the same unit Bottleneck counts', async () => {
+    const limiter = new Bottleneck({ reservoir: 2 });
+    expect(takeToken(limiter)).toBe(true);
+    expect(await limiter.currentReservoir()).toBe(1);
+    expect(takeToken(limiter)).toBe(true);
+    expect(takeToken(limiter)).toBe(false);
+    expect(await limiter.currentReservoir()).toBe(0);
+    // A job scheduled now waits for a refill, exactly as if the two calls had gone through Bottleneck.
+    let ran = false;
+    const job = limiter.schedule(async () => {
+      ran = true;
+    });
+    for (let i = 0; i < 5; i++) await turn();
+    expect(ran).toBe(false);
+    await limiter.incrementReservoir(1);
+    await job;
+    expect(ran).toBe(true);
+  });
+
+  it('leaves the unit a refill brings to the call already queued', async () => {
+    // Bottleneck's own timer hops (no yieldFast) keep the queued call waiting to register after the refill.
+    const limiter = new Bottleneck({ reservoir: 0 });
+    let ran = false;
+    const queued = limiter.schedule(async () => {
+      ran = true;
+    });
+    while (limiter.queued() === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+    await limiter.updateSettings({ reservoir: 1 });
+    expect(limiter.counts().QUEUED).toBe(1);
+    // The window has room again, but its one unit is the queued call's.
+    expect(takeToken(limiter)).toBe(false);
+    await queued;
+    expect(ran).toBe(true);
+    expect(await limiter.currentReservoir()).toBe(0);
+  });
+
+  it('declines while a submission is between schedule() and the queue', () => {
+    const limiter = new Bottleneck({ reservoir: 5 });
+    void limiter.schedule(async () => {});
+    expect(takeToken(limiter)).toBe(false);
+  });
+
+  it('admits every call to a bucket without a reservoir (unlimited), counting nothing', async () => {
+    const limiter = new Bottleneck({ reservoir: null });
+    expect(takeToken(limiter)).toBe(true);
+    expect(takeToken(limiter)).toBe(true);
+    expect(await limiter.currentReservoir()).toBe(null);
   });
 });

@@ -80,10 +80,10 @@ describe('proactive rate limiting', () => {
     await settle(x.get('/2/tweets/20'));
     const { error } = await settle(x.get('/2/tweets/21'));
     expect(isRateLimitError(error)).toBe(true);
-    // The window began 2 ms after T0: X's reset, in whole seconds rounded up, is one second later.
+    // The first call was admitted at once (no Bottleneck hop), so the window began at T0 and resets 15 min later.
     expect(error).toMatchObject({
       attempts: 1,
-      retryAt: new Date(T0 + 15 * 60_000 + 1000),
+      retryAt: new Date(T0 + 15 * 60_000),
       giveUp: 'the request was never sent',
     });
     expect((error as Error).message).toMatch(/window for this endpoint is spent until/);
