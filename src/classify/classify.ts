@@ -8,7 +8,7 @@ import {
   statusCategory,
   xCatalogue,
 } from '../catalogue/index.ts';
-import { parseRateLimit, type RateLimitInfo, serverRetryAt } from '../rate-limit/parse.ts';
+import { type RateLimitInfo, readRateLimit, serverRetryAt } from '../rate-limit/parse.ts';
 import { type HeadersInput, headerReader } from '../utils/headers.ts';
 import {
   errorItems,
@@ -250,7 +250,8 @@ export function bareClassification(
 function classifyUnsafe(input: ClassifyInput, options: ClassifyOptions): Classification {
   const catalogue = options.catalogue ?? xCatalogue;
   const now = options.now ?? Date.now();
-  const rateLimit = parseRateLimit(input.headers, { now });
+  const header = headerReader(input.headers);
+  const rateLimit = readRateLimit(header, now);
   const base = { rateLimit, capped: false, errors: [], codes: [], problems: [] } as const;
 
   if (!validStatus(input.status)) {
@@ -261,7 +262,7 @@ function classifyUnsafe(input: ClassifyInput, options: ClassifyOptions): Classif
 
   const status = input.status;
   const statusEntry = catalogue.statuses.get(status);
-  const contentType = headerReader(input.headers)('content-type');
+  const contentType = header('content-type');
   const parsed = parseBody(input.body, contentType);
   const errors = readErrors(parsed.json, catalogue);
   const codes = errors.filter((e): e is CodeError => e.kind === 'code');

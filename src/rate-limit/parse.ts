@@ -1,4 +1,4 @@
-import { type HeadersInput, headerReader } from '../utils/headers.ts';
+import { type HeaderGetter, type HeadersInput, headerReader } from '../utils/headers.ts';
 
 /** One rate-limit window as the server reported it. Times are on the local clock (corrected for skew). */
 export interface RateLimitWindow {
@@ -52,25 +52,45 @@ function decimal(value: string | undefined): number | undefined {
   return Number.isFinite(parsed) ? parsed : undefined;
 }
 
+let lastDate: { text: string; ms: number | undefined } = { text: '', ms: undefined };
+
 function httpDate(value: string | undefined): number | undefined {
   if (value === undefined || value.length > 64 || !/[a-z]/i.test(value)) return undefined;
+  // Every response carries a Date that changes once a second: parse each text once.
+  if (value === lastDate.text) return lastDate.ms;
   const parsed = Date.parse(value);
-  return Number.isFinite(parsed) ? parsed : undefined;
+  const ms = Number.isFinite(parsed) ? parsed : undefined;
+  lastDate = { text: value, ms };
+  return ms;
 }
 
 function withinReach(ms: number, now: number): boolean {
   return ms <= now + MAX_AHEAD_MS && ms >= now - MAX_AHEAD_MS;
 }
 
-type Defined<T> = { [K in keyof T]?: Exclude<T[K], undefined> };
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-function compact<T extends object>(value: T): T | undefined {
-  return Object.values(value).some((v) => v !== undefined) ? value : undefined;
-}
+/** The three header names of one window family, spelled out once. */
+const FAMILIES = {
+  x: ['x-rate-limit-limit', 'x-rate-limit-remaining', 'x-rate-limit-reset'],
+  app24h: ['x-app-limit-24hour-limit', 'x-app-limit-24hour-remaining', 'x-app-limit-24hour-reset'],
+  user24h: ['x-user-limit-24hour-limit', 'x-user-limit-24hour-remaining', 'x-user-limit-24hour-reset'],
+} as const;
 
-function omitUndefined<T extends object>(value: T): Defined<T> {
-  for (const key of Object.keys(value) as (keyof T)[]) if (value[key] === undefined) delete value[key];
-  return value as Defined<T>;
+/** Sets the defined fields of `fields` on `target` (never an explicit undefined); false when none was. */
+function assignDefined<T extends object>(
+  target: Mutable<T>,
+  fields: { [K in keyof T]?: T[K] | undefined },
+): boolean {
+  let any = false;
+  for (const key in fields) {
+    const value = fields[key];
+    if (value !== undefined) {
+      (target as Record<string, unknown>)[key] = value;
+      any = true;
+    }
+  }
+  return any;
 }
 
 /**
@@ -85,9 +105,11 @@ export function parseRateLimit(
   headers: HeadersInput | undefined | null,
   options: ParseOptions = {},
 ): RateLimitInfo {
-  const now = options.now ?? Date.now();
-  const get = headerReader(headers);
+  return readRateLimit(headerReader(headers), options.now ?? Date.now());
+}
 
+/** parseRateLimit over a header reader (classify() reads the same headers for other fields too). */
+export function readRateLimit(get: HeaderGetter, now: number): RateLimitInfo {
   const serverMs = httpDate(get('date'));
   const serverDate = serverMs !== undefined && withinReach(serverMs, now) ? new Date(serverMs) : undefined;
   const rawSkew = serverDate ? serverDate.getTime() - now : 0;
@@ -99,24 +121,29 @@ export function parseRateLimit(
     const local = seconds * 1000 - (clockSkewMs ?? 0);
     return withinReach(local, now) ? new Date(local) : undefined;
   };
-  const window = (prefix: string): RateLimitWindow | undefined =>
-    compact(
-      omitUndefined({
-        limit: integer(get(`${prefix}-limit`)),
-        remaining: integer(get(`${prefix}-remaining`)),
-        reset: epochReset(get(`${prefix}-reset`)),
-      }),
-    );
+  const window = (
+    target: Mutable<RateLimitWindow>,
+    [limit, remaining, reset]: readonly [string, string, string],
+  ): boolean =>
+    assignDefined(target, {
+      limit: integer(get(limit)),
+      remaining: integer(get(remaining)),
+      reset: epochReset(get(reset)),
+    });
 
-  return omitUndefined({
-    ...window('x-rate-limit'),
-    app24h: window('x-app-limit-24hour'),
-    user24h: window('x-user-limit-24hour'),
+  const info: Mutable<RateLimitInfo> = {};
+  window(info, FAMILIES.x);
+  const app24h: Mutable<RateLimitWindow> = {};
+  if (window(app24h, FAMILIES.app24h)) info.app24h = app24h;
+  const user24h: Mutable<RateLimitWindow> = {};
+  if (window(user24h, FAMILIES.user24h)) info.user24h = user24h;
+  assignDefined(info, {
     ietf: parseIetf(get, now),
     retryAfterMs: parseRetryAfter(get, now, serverDate),
     serverDate,
     clockSkewMs,
   });
+  return info;
 }
 
 function parseRetryAfter(
@@ -157,7 +184,8 @@ function parseIetf(get: (name: string) => string | undefined, now: number) {
     resetSeconds !== undefined && resetSeconds * 1000 <= MAX_AHEAD_MS
       ? new Date(now + resetSeconds * 1000)
       : undefined;
-  return compact(omitUndefined({ limit, remaining, reset, policy: policy?.slice(0, 256) }));
+  const ietf: Mutable<RateLimitWindow & { policy?: string }> = {};
+  return assignDefined(ietf, { limit, remaining, reset, policy: policy?.slice(0, 256) }) ? ietf : undefined;
 }
 
 /**
