@@ -47,6 +47,6 @@ export interface BucketRequest {
 }
 
 /** The default bucket: method + endpoint template + auth identity (`GET /2/users/:id/tweets a1b2…`). */
-export function defaultBucket(request: BucketRequest): string {
-  return `${request.method} ${request.endpoint} ${request.identity}`;
+export function defaultBucket(method: string, endpoint: string, identity: string): string {
+  return `${method} ${endpoint} ${identity}`;
 }
