@@ -158,8 +158,16 @@ export function createClient(options: ClientOptions = {}): CalmClient {
           (event) => emit(event),
         );
   const customBucket = rateLimit === false ? undefined : rateLimit.bucket;
-  const bucketOf = (call: Call, headers: Headers): string => {
-    const identity = authIdentity(headers.get('authorization'));
+  // A fixed bearer token goes into the ky instance's headers once; a call then needs no header work of its own.
+  const fixedBearer =
+    auth && typeof auth === 'object' && typeof auth.bearer === 'string' ? auth.bearer : undefined;
+  const fixedHeaders = !auth || fixedBearer !== undefined;
+  const instanceHeaders = new Headers(config.headers);
+  if (fixedBearer !== undefined) instanceHeaders.set('authorization', `Bearer ${fixedBearer}`);
+  const fixedIdentity = authIdentity(fixedBearer === undefined ? undefined : `Bearer ${fixedBearer}`);
+  /** `headers`: the call's own (per-call headers or credentials), or undefined when the instance's are enough. */
+  const bucketOf = (call: Call, headers: Headers | undefined): string => {
+    const identity = headers ? authIdentity(headers.get('authorization')) : fixedIdentity;
     if (!customBucket) return defaultBucket(call.method, call.endpoint, identity);
     return String(
       customBucket({ method: call.method, url: call.summary.url, endpoint: call.endpoint, identity }),
@@ -170,11 +178,14 @@ export function createClient(options: ClientOptions = {}): CalmClient {
     retry: 0,
     timeout: false,
     throwHttpErrors: false,
-    ...(config.headers !== undefined && { headers: config.headers }),
-    hooks: {
-      beforeRequest: [...(hooks.beforeRequest ?? [])],
-      afterResponse: [...(hooks.afterResponse ?? [])],
-    },
+    headers: instanceHeaders,
+    // Only the hooks given: ky merges every option into every call.
+    ...((hooks.beforeRequest || hooks.afterResponse) && {
+      hooks: {
+        ...(hooks.beforeRequest && { beforeRequest: [...hooks.beforeRequest] }),
+        ...(hooks.afterResponse && { afterResponse: [...hooks.afterResponse] }),
+      },
+    }),
   });
 
   const emit = (event: CalmEvent): void => {
@@ -199,6 +210,12 @@ export function createClient(options: ClientOptions = {}): CalmClient {
       reason: classification.reason,
       durationMs: Date.now() - started,
     });
+
+  /** The call's own headers: undefined when the ky instance's (client headers, a fixed token) are all it needs. */
+  function callHeaders(call: Call): Headers | undefined | Promise<Headers> {
+    if (fixedHeaders && call.options.headers === undefined) return undefined;
+    return authHeaders(call);
+  }
 
   async function authHeaders(call: Call): Promise<Headers> {
     const headers = new Headers(call.options.headers);
@@ -225,7 +242,11 @@ export function createClient(options: ClientOptions = {}): CalmClient {
   }
 
   /** One request on the wire: the per-attempt timeout starts here, not while the call waits in the limiter. */
-  async function exchange(call: Call, headers: Headers, attemptNumber: number): Promise<Exchange> {
+  async function exchange(
+    call: Call,
+    headers: Headers | undefined,
+    attemptNumber: number,
+  ): Promise<Exchange> {
     const started = Date.now();
     const timeoutMs = Math.min(call.timeoutMs, call.deadlineAt - started);
     const timeout = new AbortController();
@@ -237,7 +258,7 @@ export function createClient(options: ClientOptions = {}): CalmClient {
     try {
       const response = await http(call.url, {
         method: call.method,
-        headers,
+        ...(headers && { headers }),
         // The attempt's signal goes straight to fetch: handed to ky, it would be combined with ky's own
         // controller through AbortSignal.any (weak references and a finalizer per call, ~15 % of the client's
         // CPU per call). ky's timeouts are off, so its controller never aborts anything here.
@@ -276,7 +297,8 @@ export function createClient(options: ClientOptions = {}): CalmClient {
     if (hooks.onEvent) emit({ type: 'attempt', ...base(call, attemptNumber) });
     let result: Exchange;
     try {
-      const headers = await authHeaders(call);
+      const own = callHeaders(call);
+      const headers = own instanceof Promise ? await own : own;
       const send = () => exchange(call, headers, attemptNumber);
       result = limiter
         ? await limiter.schedule(

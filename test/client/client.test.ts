@@ -1,6 +1,6 @@
 import { HttpResponse, http } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
-import { notFound, respond } from '../../mocks/index.ts';
+import { notFound, rateLimitHeaders, respond } from '../../mocks/index.ts';
 import { createClient } from '../../src/index.ts';
 import { API, eventLog, recordRequests, run, settle, TOKEN, useMockServer } from '../helpers.ts';
 
@@ -44,6 +44,42 @@ describe('requests', () => {
       'Bearer user-token-for-GET',
       'Bearer rotated-token-1',
     ]);
+  });
+
+  it('sends client and per-call headers; the bearer token wins over an authorization header in either', async () => {
+    const seen = recordRequests(server);
+    use(http.get(`${API}/2/users/me`, () => HttpResponse.json({ data: { id: '1' } })));
+    const x = createClient({
+      auth: { bearer: TOKEN },
+      headers: { 'x-client': 'a', authorization: 'Bearer client-header-token' },
+    });
+    await run(x.get('/2/users/me'));
+    await run(
+      x.get('/2/users/me', { headers: { 'x-call': 'b', authorization: 'Bearer call-header-token' } }),
+    );
+    expect(seen.map((r) => r.headers.get('authorization'))).toEqual([`Bearer ${TOKEN}`, `Bearer ${TOKEN}`]);
+    expect(seen.map((r) => [r.headers.get('x-client'), r.headers.get('x-call')])).toEqual([
+      ['a', null],
+      ['a', 'b'],
+    ]);
+  });
+
+  it('puts calls with and without their own headers in one rate-limit bucket (same token, same endpoint)', async () => {
+    const seen = recordRequests(server);
+    use(
+      http.get(`${API}/2/users/me`, () =>
+        respond.json(
+          { data: { id: '1' } },
+          200,
+          rateLimitHeaders({ resetInSeconds: 600, remaining: 0, limit: 1 }),
+        ),
+      ),
+    );
+    const x = createClient({ auth: { bearer: TOKEN }, retry: { maxWaitMs: 60_000 } });
+    await run(x.get('/2/users/me'));
+    const { error } = await settle(x.get('/2/users/me', { headers: { 'x-call': 'b' } }));
+    expect(error).toMatchObject({ name: 'RateLimitError', giveUp: 'the request was never sent' });
+    expect(seen).toHaveLength(1);
   });
 
   it('supports put, patch, delete and request(method)', async () => {
