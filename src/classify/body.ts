@@ -15,6 +15,12 @@ export interface ParsedBody {
   readonly text?: string;
 }
 
+/** Whitespace as `String.prototype.trim` sees it (a BOM and Unicode spaces too), tested one character at a time. */
+function isSpace(text: string, index: number): boolean {
+  const c = text.charCodeAt(index);
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c > 0x7f && /\s/.test(text.charAt(index)));
+}
+
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -30,13 +36,23 @@ export function isJsonContentType(contentType: string | undefined): boolean {
  */
 export function parseBody(body: unknown, contentType?: string, maxChars = MAX_PARSE_CHARS): ParsedBody {
   if (typeof body !== 'string') return { json: body, malformed: false };
-  const trimmed = body.trim();
-  const looksJson = isJsonContentType(contentType) || trimmed.startsWith('{') || trimmed.startsWith('[');
-  if (!looksJson || trimmed === '') return { json: undefined, malformed: false, text: body };
-  if (trimmed.length > maxChars) return { json: undefined, malformed: false, text: body };
+  // The first character that is not whitespace; no trimmed copy of the body is made unless it is needed.
+  let start = 0;
+  while (start < body.length && isSpace(body, start)) start++;
+  if (start === body.length) return { json: undefined, malformed: false, text: body };
+  const first = body.charCodeAt(start);
+  const looksJson = first === 0x7b || first === 0x5b || isJsonContentType(contentType); // `{` or `[`
+  if (!looksJson || body.length - start > maxChars) return { json: undefined, malformed: false, text: body };
   try {
-    return { json: JSON.parse(trimmed), malformed: false, text: body };
+    return { json: JSON.parse(body), malformed: false, text: body };
   } catch {
+    // JSON.parse skips only JSON's own whitespace: a BOM or a Unicode space around the value needs the trim.
+    try {
+      const trimmed = body.trim();
+      if (trimmed.length !== body.length) return { json: JSON.parse(trimmed), malformed: false, text: body };
+    } catch {
+      // Malformed either way.
+    }
     return { json: undefined, malformed: true, text: body };
   }
 }

@@ -102,7 +102,8 @@ interface Decision {
 interface Call {
   readonly method: string;
   readonly url: string;
-  readonly summary: RequestSummary;
+  /** Shown only in events, errors and hooks: worked out (redacted) the first time one needs it; see summaryOf. */
+  summary: RequestSummary | undefined;
   readonly options: RequestOptions;
   readonly retry: NormalizedRetry;
   readonly idempotent: boolean;
@@ -114,6 +115,12 @@ interface Call {
   readonly endpoint: string;
   rateLimitWaits: number;
   authRefreshed: boolean;
+}
+
+/** The call as events, errors and hooks show it: the URL without credentials. */
+function summaryOf(call: Call): RequestSummary {
+  call.summary ??= { method: call.method, url: safeUrl(call.url) };
+  return call.summary;
 }
 
 /** A per-attempt timeout: named like ky's, so classify() reads it as one. */
@@ -170,7 +177,7 @@ export function createClient(options: ClientOptions = {}): CalmClient {
     const identity = headers ? authIdentity(headers.get('authorization')) : fixedIdentity;
     if (!customBucket) return defaultBucket(call.method, call.endpoint, identity);
     return String(
-      customBucket({ method: call.method, url: call.summary.url, endpoint: call.endpoint, identity }),
+      customBucket({ method: call.method, url: summaryOf(call).url, endpoint: call.endpoint, identity }),
     );
   };
   const baseFetch: typeof fetch = config.fetch ?? ((input, init) => globalThis.fetch(input, init));
@@ -198,7 +205,7 @@ export function createClient(options: ClientOptions = {}): CalmClient {
       // Telemetry must never break a call.
     }
   };
-  const base = (call: Call, attempt: number) => ({ method: call.method, url: call.summary.url, attempt });
+  const base = (call: Call, attempt: number) => ({ method: call.method, url: summaryOf(call).url, attempt });
   /** The `response` event: how one attempt ended (a response, or a failure without one), classified. */
   const reportResponse = (call: Call, attempt: number, classification: Classification, started: number) =>
     hooks.onEvent &&
@@ -221,7 +228,7 @@ export function createClient(options: ClientOptions = {}): CalmClient {
     const headers = new Headers(call.options.headers);
     if (!auth) return headers;
     if (typeof auth === 'function') {
-      for (const [name, value] of new Headers(await auth(call.summary))) {
+      for (const [name, value] of new Headers(await auth(summaryOf(call)))) {
         if (name === 'authorization') redactor.addAuthorization(value);
         else if (/token|key|secret/i.test(name)) redactor.add(value);
         headers.set(name, value);
@@ -357,7 +364,7 @@ export function createClient(options: ClientOptions = {}): CalmClient {
       emit({ type: 'partial-errors', ...base(call, attempts), count: errors.length });
       if (hooks.onPartialErrors) {
         Promise.resolve()
-          .then(() => hooks.onPartialErrors?.(errors, call.summary))
+          .then(() => hooks.onPartialErrors?.(errors, summaryOf(call)))
           .catch((error: unknown) =>
             emit({
               type: 'hook-error',
@@ -573,7 +580,7 @@ export function createClient(options: ClientOptions = {}): CalmClient {
     return {
       error: finalError(call, failure),
       classification: failure.classification,
-      request: call.summary,
+      request: summaryOf(call),
       attempt: failure.attempt,
       retry,
       delayMs,
@@ -592,7 +599,7 @@ export function createClient(options: ClientOptions = {}): CalmClient {
       message,
       {
         classification: c,
-        request: call.summary,
+        request: summaryOf(call),
         attempts: failure.attempt,
         ...(failure.giveUp !== undefined && { giveUp: failure.giveUp }),
         ...(retryAt !== undefined && { retryAt }),
@@ -612,15 +619,10 @@ export function createClient(options: ClientOptions = {}): CalmClient {
     const options = checkRequestOptions(rawOptions);
     const url = joinUrl(config.baseUrl, path);
     const deadlineMs = options.deadlineMs ?? config.deadlineMs;
-    let summary: RequestSummary | undefined;
     const call: Call = {
       method: upper,
       url,
-      // Shown only in events, errors and hooks: the redacted URL is worked out the first time one needs it.
-      get summary() {
-        summary ??= { method: upper, url: safeUrl(url) };
-        return summary;
-      },
+      summary: undefined,
       endpoint: endpointTemplate(urlPath(url)),
       options,
       retry: normalizeRetry('retry', options.retry, config.retry),
@@ -633,7 +635,16 @@ export function createClient(options: ClientOptions = {}): CalmClient {
       authRefreshed: false,
     };
     try {
-      return await pRetry((attemptNumber) => attempt<T>(call, attemptNumber), {
+      // The first attempt runs on its own: most calls succeed at once and need none of p-retry's set-up. A failure
+      // is handed to p-retry as its own first attempt's, so every decision and wait goes through it as before.
+      call.signal?.throwIfAborted();
+      let firstFailure: unknown;
+      try {
+        return await attempt<T>(call, 1);
+      } catch (error) {
+        firstFailure = error;
+      }
+      return await pRetry((n) => (n === 1 ? Promise.reject(firstFailure) : attempt<T>(call, n)), {
         retries: Number.POSITIVE_INFINITY,
         minTimeout: 0,
         ...(call.signal && { signal: call.signal }),

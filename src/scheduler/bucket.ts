@@ -7,19 +7,48 @@ import { createHash } from 'node:crypto';
  */
 export function endpointTemplate(pathname: string): string {
   const segments = pathname.split('/');
-  return segments
-    .map((segment, index) => {
-      // The API version (`2`, `1.1`) is part of the endpoint, not an id.
-      if (segment === '' || index === 1) return segment;
-      if (segments[index - 1] === 'username') return ':username';
-      if (/^\d+$/.test(segment) || /^\d+(?:-\d+)+$/.test(segment)) return ':id';
-      const dotted = /^(\d+)(\.[a-z]+)$/i.exec(segment);
-      if (dotted) return `:id${dotted[2]}`;
-      // Opaque ids (Spaces, media keys): long, and with a digit in them.
-      if (segment.length >= 10 && /\d/.test(segment) && /^[A-Za-z0-9_-]+$/.test(segment)) return ':id';
-      return segment;
-    })
-    .join('/');
+  let changed = false;
+  // Index 0 is the empty string before the leading slash; index 1 is the API version (`2`, `1.1`), not an id.
+  let previous = segments[1] ?? '';
+  for (let index = 2; index < segments.length; index++) {
+    const segment = segments[index]!;
+    const template = segmentTemplate(segment, previous);
+    previous = segment;
+    if (template !== undefined) {
+      segments[index] = template;
+      changed = true;
+    }
+  }
+  return changed ? segments.join('/') : pathname;
+}
+
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+const OPAQUE_ID = /^[A-Za-z0-9_-]+$/;
+const EXTENSION = /^\.[a-z]+$/i;
+
+/** What one path segment stands for (`:id`, `:id.json`, `:username`), or undefined when it is literal. */
+function segmentTemplate(segment: string, previous: string): string | undefined {
+  if (segment === '') return undefined;
+  if (previous === 'username') return ':username';
+  // Digits, optionally in dash-joined groups (`123-456`), or digits with an extension (`20.json`).
+  let index = 0;
+  let groups = 0;
+  while (index < segment.length) {
+    const groupStart = index;
+    while (index < segment.length && isDigit(segment.charCodeAt(index))) index++;
+    if (index === groupStart) break;
+    groups++;
+    if (index === segment.length) return ':id';
+    if (segment.charCodeAt(index) !== 0x2d) break; // `-`
+    index++;
+  }
+  if (groups === 1 && segment.charCodeAt(index) === 0x2e && isDigit(segment.charCodeAt(index - 1))) {
+    const extension = segment.slice(index);
+    if (EXTENSION.test(extension)) return `:id${extension}`;
+  }
+  // Opaque ids (Spaces, media keys): long, and with a digit in them.
+  if (segment.length >= 10 && /\d/.test(segment) && OPAQUE_ID.test(segment)) return ':id';
+  return undefined;
 }
 
 const identities = new Map<string, string>();

@@ -199,6 +199,21 @@ describe('2xx and partial errors', () => {
     expect(result).toMatchObject({ category: 'retryable', decidedBy: { kind: 'body' }, unprocessed: false });
   });
 
+  it('reads an error body around whitespace, a byte-order mark or a Unicode space, with or without a JSON type', () => {
+    for (const body of [
+      '  \n{"errors":[{"code":88,"message":"Rate limit exceeded"}]}\r\n',
+      '\uFEFF{"errors":[{"code":88,"message":"Rate limit exceeded"}]}',
+      '\u00A0{"errors":[{"code":88,"message":"Rate limit exceeded"}]}\u2003',
+    ]) {
+      for (const headers of [{ 'content-type': 'application/json' }, {}]) {
+        expect(at({ status: 429, headers, body })).toMatchObject({ decidedBy: { kind: 'code', code: 88 } });
+      }
+    }
+    expect(
+      at({ status: 200, headers: { 'content-type': 'application/json' }, body: ' \t\n ' }).category,
+    ).toBe('ok');
+  });
+
   it('a 200 with an HTML or empty body is ok', () => {
     expect(at({ status: 200, headers: { 'content-type': 'text/html' }, body: '<p>hi</p>' }).category).toBe(
       'ok',

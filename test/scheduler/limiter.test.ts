@@ -214,6 +214,9 @@ describe('buckets', () => {
     ['/2/spaces/1DXxyRYNejbKM', '/2/spaces/:id'],
     ['/2/dm_conversations/123-456/dm_events', '/2/dm_conversations/:id/dm_events'],
     ['/2/tweets/search/recent', '/2/tweets/search/recent'],
+    ['/2/media/1-2-3.JSON', '/2/media/1-2-3.JSON'],
+    ['/2/x/12-/y/0-.A/20.json5', '/2/x/12-/y/0-.A/20.json5'],
+    ['/2/x/1-2-3/20.JSON/', '/2/x/:id/:id.JSON/'],
   ])('%s → %s', (path, template) => expect(endpointTemplate(path)).toBe(template));
 
   it('identify credentials by a hash, never the credential', () => {
