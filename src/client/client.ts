@@ -169,8 +169,12 @@ export function createClient(options: ClientOptions = {}): CalmClient {
   const fixedBearer =
     auth && typeof auth === 'object' && typeof auth.bearer === 'string' ? auth.bearer : undefined;
   const fixedHeaders = !auth || fixedBearer !== undefined;
-  const instanceHeaders = new Headers(config.headers);
-  if (fixedBearer !== undefined) instanceHeaders.set('authorization', `Bearer ${fixedBearer}`);
+  /** The base URL without its trailing slashes: every path is appended after one. */
+  const baseUrl = config.baseUrl.replace(/\/+$/, '');
+  const merged = new Headers(config.headers);
+  if (fixedBearer !== undefined) merged.set('authorization', `Bearer ${fixedBearer}`);
+  // A plain record: ky merges the instance's headers into every call, and copies a record faster than a Headers.
+  const instanceHeaders = Object.fromEntries(merged);
   const fixedIdentity = authIdentity(fixedBearer === undefined ? undefined : `Bearer ${fixedBearer}`);
   /** `headers`: the call's own (per-call headers or credentials), or undefined when the instance's are enough. */
   const bucketOf = (call: Call, headers: Headers | undefined): string => {
@@ -617,7 +621,7 @@ export function createClient(options: ClientOptions = {}): CalmClient {
     if (!METHOD.test(upper)) throw new TypeError('`method` must be an HTTP method name');
     if (typeof path !== 'string') throw new TypeError('`path` must be a string');
     const options = checkRequestOptions(rawOptions);
-    const url = joinUrl(config.baseUrl, path);
+    const url = joinUrl(baseUrl, path);
     const deadlineMs = options.deadlineMs ?? config.deadlineMs;
     const call: Call = {
       method: upper,
@@ -706,9 +710,13 @@ export function createClient(options: ClientOptions = {}): CalmClient {
 
 /** `'/2/tweets'` and `'2/tweets'` both append to the base URL; an absolute URL is used as it is. */
 function joinUrl(baseUrl: string, path: string): string {
-  if (/^https?:\/\//i.test(path)) return path;
-  return `${baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+  if (ABSOLUTE.test(path)) return path;
+  if (path.charCodeAt(0) !== 0x2f) return `${baseUrl}/${path}`;
+  return baseUrl + (path.charCodeAt(1) === 0x2f ? path.replace(LEADING_SLASHES, '/') : path);
 }
+
+const ABSOLUTE = /^https?:\/\//i;
+const LEADING_SLASHES = /^\/+/;
 
 function isEnvelope(
   body: unknown,

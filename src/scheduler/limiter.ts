@@ -173,9 +173,21 @@ export class RateLimiter {
   }
 
   /** Runs `job` when the bucket's window allows; rejects with a LimiterRejection or the abort reason. */
-  async schedule<T extends Observed>(key: string, options: Options, job: () => Promise<T>): Promise<T> {
-    if (this.#closed) throw new LimiterRejection('store-unavailable', 'the client is closed');
-    if (this.#options.redis) await this.#options.redis.ready(this.#options.timeoutMs);
+  schedule<T extends Observed>(key: string, options: Options, job: () => Promise<T>): Promise<T> {
+    if (this.#closed)
+      return Promise.reject(new LimiterRejection('store-unavailable', 'the client is closed'));
+    const redis = this.#options.redis;
+    if (redis) return redis.ready(this.#options.timeoutMs).then(() => this.#admit(key, options, job));
+    // No promise of our own around the call's: a call admitted at once costs one async step, not three.
+    try {
+      return this.#admit(key, options, job);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** The checks before a call may wait (spent window, full queue); throws a LimiterRejection. */
+  #admit<T extends Observed>(key: string, options: Options, job: () => Promise<T>): Promise<T> {
     if (this.#shared && !this.#options.redis?.up && this.#options.onUnavailable === 'fail') {
       throw new LimiterRejection('store-unavailable', 'the shared rate-limit store (Redis) is unavailable');
     }

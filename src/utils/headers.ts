@@ -1,7 +1,7 @@
 /** Headers as classify() accepts them: a `Headers` object or a plain record (any key case). */
 export type HeadersInput = Headers | Readonly<Record<string, unknown>>;
 
-/** Reads one header by its lower-case name. */
+/** Reads one header by its name, which must be lower-case (as every name calmfetch reads is). */
 export type HeaderGetter = (name: string) => string | undefined;
 
 /**
@@ -24,14 +24,14 @@ export function headerReader(headers: HeadersInput | undefined | null): HeaderGe
     } catch {
       // A Headers-like object that throws: read nothing from it.
     }
-    return (name) => all.get(name.toLowerCase());
+    return (name) => all.get(name);
   }
   const lower = new Map<string, string>();
   for (const key of Object.keys(headers)) {
     const value = toHeaderString((headers as Record<string, unknown>)[key]);
     if (value !== undefined && !lower.has(key.toLowerCase())) lower.set(key.toLowerCase(), value);
   }
-  return (name) => lower.get(name.toLowerCase());
+  return (name) => lower.get(name);
 }
 
 function toHeaderString(value: unknown): string | undefined {

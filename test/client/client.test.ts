@@ -7,13 +7,14 @@ import { API, eventLog, recordRequests, run, settle, TOKEN, useMockServer } from
 const { server, use } = useMockServer();
 
 describe('requests', () => {
-  it('joins "/2/tweets" and "2/tweets" to the base URL, sends searchParams and the bearer token', async () => {
+  it('joins "/2/tweets", "2/tweets" and "///2/tweets" to the base URL, sends searchParams and the bearer token', async () => {
     const seen = recordRequests(server);
     use(http.get(`${API}/2/tweets`, () => HttpResponse.json({ data: [] })));
     const x = createClient({ auth: { bearer: TOKEN } });
     await run(x.get('/2/tweets', { searchParams: { ids: '20,21' } }));
     await run(x.get('2/tweets'));
-    expect(seen.map((r) => r.path)).toEqual(['/2/tweets?ids=20%2C21', '/2/tweets']);
+    await run(x.get('///2/tweets'));
+    expect(seen.map((r) => r.path)).toEqual(['/2/tweets?ids=20%2C21', '/2/tweets', '/2/tweets']);
     expect(seen[0]!.headers.get('authorization')).toBe(`Bearer ${TOKEN}`);
   });
 
