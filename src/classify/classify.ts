@@ -206,6 +206,9 @@ function isUsageCap(errors: readonly ApiError[], text: string | undefined): bool
   );
 }
 
+/** The empty error list a success without partial errors shares (frozen: a classification is read-only). */
+const NONE: readonly never[] = Object.freeze([]);
+
 const validStatus = (status: unknown): status is number =>
   typeof status === 'number' && Number.isInteger(status) && status >= 100 && status <= 599;
 
@@ -265,12 +268,28 @@ function classifyUnsafe(input: ClassifyInput, options: ClassifyOptions): Classif
   const contentType = header('content-type');
   const parsed = parseBody(input.body, contentType);
   const errors = readErrors(parsed.json, catalogue);
+  const fromStatus = statusCategory(catalogue, status);
+  const statusText = statusEntry?.text ?? `HTTP ${status}`;
+  if (fromStatus === 'ok' && errors.length === 0 && !parsed.malformed) {
+    // The common case, built in one go: a success with nothing to report.
+    return {
+      category: 'ok',
+      reason: `HTTP ${status} ${statusText}`,
+      decidedBy: { kind: 'status', status },
+      errors: NONE,
+      codes: NONE,
+      problems: NONE,
+      rateLimit,
+      capped: false,
+      unprocessed: false,
+      status,
+      text: statusText,
+    };
+  }
   const codes = errors.filter((e): e is CodeError => e.kind === 'code');
   const problems = errors.filter((e): e is Problem => e.kind === 'problem');
   const found = { ...base, errors, codes, problems, status };
-  const statusText = statusEntry?.text ?? `HTTP ${status}`;
 
-  const fromStatus = statusCategory(catalogue, status);
   if (fromStatus === 'ok') {
     if (parsed.malformed && status !== 204) {
       return {

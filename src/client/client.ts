@@ -1,4 +1,4 @@
-import ky, { type KyInstance } from 'ky';
+import ky, { type KyInstance, type Options as KyOptions } from 'ky';
 import pRetry from 'p-retry';
 import type { FailureCategory } from '../catalogue/types.ts';
 import { isJsonContentType, parseBody } from '../classify/body.ts';
@@ -147,7 +147,7 @@ export function createClient(options: ClientOptions = {}): CalmClient {
   const budget = config.retryBudget === false ? undefined : new RetryBudget(config.retryBudget);
   /** Aborted by close(): calls waiting to retry stop waiting. */
   const closing = new AbortController();
-  const { hooks, random } = config;
+  const { hooks, random, catalogue } = config;
   const rateLimit = config.rateLimit;
   const limiter =
     rateLimit === false
@@ -267,17 +267,19 @@ export function createClient(options: ClientOptions = {}): CalmClient {
     );
     const signal = call.signal ? AbortSignal.any([call.signal, timeout.signal]) : timeout.signal;
     try {
-      const response = await http(call.url, {
+      const request: KyOptions = {
         method: call.method,
-        ...(headers && { headers }),
         // The attempt's signal goes straight to fetch: handed to ky, it would be combined with ky's own
         // controller through AbortSignal.any (weak references and a finalizer per call, ~15 % of the client's
         // CPU per call). ky's timeouts are off, so its controller never aborts anything here.
         fetch: (input, init) => baseFetch(input, { ...init, signal }),
-        ...(call.options.searchParams !== undefined && { searchParams: call.options.searchParams }),
-        ...(call.options.json !== undefined && { json: call.options.json }),
-        ...(call.options.body !== undefined && { body: call.options.body }),
-      });
+      };
+      const sent = call.options;
+      if (headers) request.headers = headers;
+      if (sent.searchParams !== undefined) request.searchParams = sent.searchParams;
+      if (sent.json !== undefined) request.json = sent.json;
+      if (sent.body !== undefined) request.body = sent.body;
+      const response = await http(call.url, request);
       const text = call.method === 'HEAD' ? '' : await response.text();
       const contentType = response.headers.get('content-type') ?? undefined;
       const parsed = parseBody(text, contentType, response.ok ? Number.POSITIVE_INFINITY : undefined);
@@ -289,7 +291,7 @@ export function createClient(options: ClientOptions = {}): CalmClient {
           body: parsed.malformed ? text : body,
           method: call.method,
         },
-        { ...(config.catalogue && { catalogue: config.catalogue }), now: Date.now() },
+        catalogue ? { catalogue, now: Date.now() } : { now: Date.now() },
       );
       reportResponse(call, attemptNumber, classification, started);
       return {
