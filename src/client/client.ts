@@ -14,7 +14,7 @@ import { RetryBudget } from '../retry/budget.ts';
 import { authIdentity, defaultBucket, endpointTemplate } from '../scheduler/bucket.ts';
 import { LimiterRejection, RateLimiter } from '../scheduler/limiter.ts';
 import { openRedisStore } from '../scheduler/redis.ts';
-import { Redactor, safeUrl, urlPath } from '../utils/redact.ts';
+import { pathReader, Redactor, safeUrl } from '../utils/redact.ts';
 import { sleep } from '../utils/sleep.ts';
 import type { CalmEvent } from './events.ts';
 import { errorMessage, seconds } from './messages.ts';
@@ -171,6 +171,7 @@ export function createClient(options: ClientOptions = {}): CalmClient {
   const fixedHeaders = !auth || fixedBearer !== undefined;
   /** The base URL without its trailing slashes: every path is appended after one. */
   const baseUrl = config.baseUrl.replace(/\/+$/, '');
+  const pathOf = pathReader(baseUrl);
   const merged = new Headers(config.headers);
   if (fixedBearer !== undefined) merged.set('authorization', `Bearer ${fixedBearer}`);
   // A plain record: ky merges the instance's headers into every call, and copies a record faster than a Headers.
@@ -629,7 +630,7 @@ export function createClient(options: ClientOptions = {}): CalmClient {
       method: upper,
       url,
       summary: undefined,
-      endpoint: endpointTemplate(urlPath(url)),
+      endpoint: endpointTemplate(pathOf(url)),
       options,
       retry: normalizeRetry('retry', options.retry, config.retry),
       idempotent: options.idempotent ?? IDEMPOTENT.has(upper),

@@ -492,9 +492,11 @@ export function takeToken(limiter: Bottleneck): boolean {
   const settings = store?.storeOptions;
   if ((limiter as unknown as { datastore?: string }).datastore !== 'local' || settings === undefined)
     return false;
-  // Nothing received (between schedule() and the queue) and nothing queued: a call waiting keeps its turn.
-  const counts = limiter.counts();
-  if (counts.RECEIVED > 0 || counts.QUEUED > 0) return false;
+  // Nothing received (between schedule() and the queue) and nothing queued: a call waiting keeps its turn. The
+  // counts are read where counts() reads them (its status order: RECEIVED, QUEUED, …), without a new object.
+  const counts = (limiter as unknown as { _states?: { counts?: number[] } })._states?.counts;
+  if (counts === undefined || counts.length < 2) return false;
+  if (counts[0]! > 0 || counts[1]! > 0) return false;
   const reservoir = settings.reservoir;
   if (reservoir === null || reservoir === undefined) return true;
   if (!(reservoir >= 1)) return false;

@@ -25,6 +25,24 @@ export function urlPath(url: string): string {
   }
 }
 
+const PLAIN_PATH = /^(\/[\w\-.~!$&'()*+,;=:@/]*)(?:[?#]|$)/;
+
+/**
+ * A reader of URL paths for one base URL (an absolute http(s) URL without trailing slash): the path as
+ * `new URL(url).pathname` gives it. A path under the base URL with nothing to normalise (no percent-escapes, dot
+ * segments or backslashes) is read off the string, without parsing the URL; anything else is parsed.
+ */
+export function pathReader(baseUrl: string): (url: string) => string {
+  const basePath = urlPath(baseUrl).replace(/\/+$/, '');
+  return (url) => {
+    if (url.startsWith(baseUrl) && url.charCodeAt(baseUrl.length) === 0x2f) {
+      const plain = PLAIN_PATH.exec(url.slice(baseUrl.length));
+      if (plain && !plain[1]!.includes('/.')) return basePath + plain[1];
+    }
+    return urlPath(url);
+  };
+}
+
 /**
  * Remembers the credentials a client has sent and masks them in any text it produces. Shorter strings are not
  * secrets worth masking (and would mangle ordinary words).

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CLIENT_KEYS } from '../../src/client/options.ts';
 import { CATEGORIES, classify, createClient, parseRateLimit } from '../../src/index.ts';
+import { pathReader, urlPath } from '../../src/utils/redact.ts';
 
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
 const headerName = fc.constantFrom(
@@ -129,6 +130,32 @@ describe('properties', () => {
         expect(Object.prototype).not.toHaveProperty('polluted');
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('URL paths (fuzzed)', () => {
+  it('reads every path exactly as new URL(url).pathname does, with or without the fast path', () => {
+    const base = fc
+      .constantFrom(
+        'https://api.x.com',
+        'http://127.0.0.1:8080',
+        'http://localhost:8080/api',
+        'http://h/a%41b',
+        'http://h/a/.',
+        'http://h/a/..',
+        'HTTP://API.X.COM/v',
+      )
+      .map((b) => b.replace(/\/+$/, ''));
+    const segment = fc.stringMatching(/^[A-Za-z0-9\-._~!$&'()*+,;=:@%\\ ?#]{0,10}$/);
+    fc.assert(
+      fc.property(base, fc.array(segment, { maxLength: 5 }), fc.boolean(), (baseUrl, segments, absolute) => {
+        const path = segments.map((s) => `/${s}`).join('');
+        const url = absolute ? `http://other.example${path}` : baseUrl + path;
+        expect(pathReader(baseUrl)(url)).toBe(urlPath(url));
+        expect(urlPath(url)).toBe(new URL(url).pathname);
+      }),
+      { numRuns: 5000 },
     );
   });
 });
