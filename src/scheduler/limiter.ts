@@ -390,7 +390,12 @@ export class RateLimiter {
     }
     if (reset < bucket.reset - 1000) return; // from an older window, arriving late: never raises anything
     bucket.limit = info.limit ?? bucket.limit;
-    if (info.remaining === 0) this.#hold(key, bucket, reset, 'window spent (x-rate-limit-remaining: 0)');
+    // Only for a window still open: a late answer from one already refilled must not hold or empty the next.
+    if (info.remaining === 0 && reset > now) {
+      this.#hold(key, bucket, reset, 'window spent (x-rate-limit-remaining: 0)');
+      // The server's count beats ours (another app may share the window): nothing more goes until the reset.
+      if (bucket.mode === 'tracked') void this.#setReservoir(key, 0);
+    }
     if (bucket.mode !== 'tracked') {
       // The probe's answer: only it was in flight, so the server's count is exact. Once per window, cluster-wide.
       bucket.mode = 'tracked';

@@ -64,7 +64,7 @@ describe('proactive rate limiting', () => {
     const held = settle(x.get('/2/tweets/21'), 0);
     await settle(x.get('/2/users/me'), 100);
     expect(seen.map((r) => r.path)).toEqual(['/2/tweets/20', '/2/users/me']);
-    // The window began 2 ms after T0, so X's reset (whole epoch seconds, rounded up) is T0 + 61 s.
+    // X's reset is in whole epoch seconds, rounded up: at most T0 + 61 s.
     await settle(Promise.resolve(), 62_000);
     expect((await held).value).toMatchObject({ data: { id: '21' } });
     expect(api.stats.byStatus[429]).toBeUndefined();
@@ -88,6 +88,55 @@ describe('proactive rate limiting', () => {
     });
     expect((error as Error).message).toMatch(/window for this endpoint is spent until/);
     expect(api.stats.requests).toBe(1);
+  });
+
+  it('a success saying the window is spent holds the bucket, even when its own count says there is room', async () => {
+    // The probe says 40 remain; the next response says 0 (another app of the same user spent them).
+    const remaining = [40, 0];
+    use(
+      http.get(`${API}/2/x`, () =>
+        respond.json(
+          { data: 1 },
+          200,
+          rateLimitHeaders({ resetAt: T0 + 30_000, remaining: remaining.shift() ?? 49, limit: 50 }),
+        ),
+      ),
+    );
+    const seen = recordRequests(server);
+    const x = createClient();
+    await settle(x.get('/2/x'));
+    await settle(x.get('/2/x'));
+    const third = settle(x.get('/2/x'), 0);
+    await settle(Promise.resolve(), 29_000);
+    expect(seen).toHaveLength(2);
+    await settle(Promise.resolve(), 2_000);
+    expect((await third).value).toMatchObject({ status: 200 });
+    expect(seen).toHaveLength(3);
+    expect(seen[2]!.at).toBeGreaterThanOrEqual(T0 + 30_000);
+  });
+
+  it('a late answer from a window already refilled neither holds nor empties the next one', async () => {
+    const answers = [
+      { resetAt: T0 + 10_000, remaining: 5 }, // the probe, in the first window
+      { resetAt: T0 + 10_000, remaining: 0 }, // sent in the first window, answered after its reset
+      { resetAt: T0 + 70_000, remaining: 48 },
+    ];
+    use(
+      http.get(`${API}/2/x`, () => {
+        const answer = answers.shift() ?? { resetAt: T0 + 70_000, remaining: 47 };
+        return respond.json({ data: 1 }, 200, rateLimitHeaders({ ...answer, limit: 50 }));
+      }),
+    );
+    const seen = recordRequests(server);
+    const log = eventLog();
+    const x = createClient({ hooks: { onEvent: log.onEvent } });
+    await settle(x.get('/2/x'));
+    await settle(Promise.resolve(), 12_000);
+    await settle(x.get('/2/x'));
+    const next = await settle(x.get('/2/x'), 100);
+    expect(next.value).toMatchObject({ status: 200 });
+    expect(seen).toHaveLength(3);
+    expect(log.events.filter((e) => e.type === 'limiter' && e.action === 'hold')).toEqual([]);
   });
 
   it('holds the whole bucket after a 429, so that queued calls draw no more 429s', async () => {
