@@ -220,16 +220,12 @@ export class RateLimiter {
     options: Options,
     job: () => Promise<T>,
   ): Promise<T> {
+    if (options.signal?.aborted) return Promise.reject(options.signal.reason);
     const group = this.#group();
     const limiter = group.key(key);
+    // Only an in-memory limiter can admit at once (takeToken says no to a Redis one).
+    if (takeToken(limiter)) return this.#run(key, bucket, options, job);
     const shared = group === this.#shared;
-    if (!shared && takeToken(limiter)) {
-      if (options.signal?.aborted) {
-        void limiter.incrementReservoir(1).catch(() => {});
-        return Promise.reject(options.signal.reason);
-      }
-      return this.#run(key, bucket, options, job);
-    }
     return new Promise<T>((resolve, reject) => {
       this.#queued++;
       let settled = false;
@@ -266,7 +262,6 @@ export class RateLimiter {
         unsubscribe?.();
       };
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      if (options.signal?.aborted) return onAbort();
 
       // Redis went away with this call still queued there: queue it locally instead (nothing is lost).
       const reroute = () => {
@@ -481,9 +476,20 @@ export class RateLimiter {
   }
 }
 
-interface LocalStore {
-  readonly storeOptions?: { reservoir?: number | null };
+/** The parts of a Bottleneck limiter calmfetch reaches past the typings for (stable since Bottleneck 2.19). */
+interface BottleneckInternals {
+  readonly datastore?: string;
+  /** The in-memory store's settings and its yield; the Redis store has neither in this shape. */
+  readonly _store?: {
+    readonly storeOptions?: { reservoir?: number | null };
+    yieldLoop?: (t?: number) => Promise<void>;
+  };
+  /** Jobs per status, in the order RECEIVED, QUEUED, RUNNING, EXECUTING (what counts() reads). */
+  readonly _states?: { readonly counts?: readonly number[] };
+  _run?: RunMethod;
 }
+
+const internals = (limiter: Bottleneck) => limiter as unknown as BottleneckInternals;
 
 /**
  * The fast path: with nothing queued in a local limiter, takes one unit of its reservoir now, as Bottleneck's own
@@ -493,14 +499,12 @@ interface LocalStore {
  * when the window is spent, or when the store is not the in-memory one.
  */
 export function takeToken(limiter: Bottleneck): boolean {
-  const store = (limiter as unknown as { datastore?: string; _store?: LocalStore })._store;
-  const settings = store?.storeOptions;
-  if ((limiter as unknown as { datastore?: string }).datastore !== 'local' || settings === undefined)
+  const { datastore, _store, _states } = internals(limiter);
+  const settings = _store?.storeOptions;
+  const counts = _states?.counts;
+  if (datastore !== 'local' || settings === undefined || counts === undefined || counts.length < 2)
     return false;
-  // Nothing received (between schedule() and the queue) and nothing queued: a call waiting keeps its turn. The
-  // counts are read where counts() reads them (its status order: RECEIVED, QUEUED, …), without a new object.
-  const counts = (limiter as unknown as { _states?: { counts?: number[] } })._states?.counts;
-  if (counts === undefined || counts.length < 2) return false;
+  // Nothing received (between schedule() and the queue) and nothing queued: a call waiting keeps its turn.
   if (counts[0]! > 0 || counts[1]! > 0) return false;
   const reservoir = settings.reservoir;
   if (reservoir === null || reservoir === undefined) return true;
@@ -522,7 +526,7 @@ type RunMethod = (index: string, job: unknown, wait: number) => { timeout: NodeT
  * path.
  */
 function startFast(limiter: Bottleneck): void {
-  const target = limiter as unknown as { _run: RunMethod };
+  const target = internals(limiter);
   const run = target._run;
   if (typeof run !== 'function') return;
   target._run = function (this: unknown, index, job, wait) {
@@ -548,7 +552,7 @@ function startFast(limiter: Bottleneck): void {
  */
 export function yieldFast(limiter: Bottleneck): void {
   startFast(limiter);
-  const store = (limiter as unknown as { _store?: { yieldLoop?: (t?: number) => Promise<void> } })._store;
+  const store = internals(limiter)._store;
   if (typeof store?.yieldLoop !== 'function') return; // the Redis store does not yield this way
   store.yieldLoop = (t = 0) =>
     t > 0 ? new Promise<void>((resolve) => setTimeout(resolve, t)) : Promise.resolve();
