@@ -206,7 +206,7 @@ function isUsageCap(errors: readonly ApiError[], text: string | undefined): bool
   );
 }
 
-/** The empty error list a success without partial errors shares (frozen: a classification is read-only). */
+/** The empty error list every classification without errors shares (frozen: a classification is read-only). */
 const NONE: readonly never[] = Object.freeze([]);
 
 const validStatus = (status: unknown): status is number =>
@@ -240,9 +240,9 @@ export function bareClassification(
     category,
     reason,
     decidedBy: { kind: 'none' },
-    errors: [],
-    codes: [],
-    problems: [],
+    errors: NONE,
+    codes: NONE,
+    problems: NONE,
     rateLimit: {},
     capped: false,
     unprocessed: false,
@@ -255,7 +255,7 @@ function classifyUnsafe(input: ClassifyInput, options: ClassifyOptions): Classif
   const now = options.now ?? Date.now();
   const header = headerReader(input.headers);
   const rateLimit = readRateLimit(header, now);
-  const base = { rateLimit, capped: false, errors: [], codes: [], problems: [] } as const;
+  const base = { rateLimit, capped: false, errors: NONE, codes: NONE, problems: NONE } as const;
 
   if (!validStatus(input.status)) {
     if (input.error !== undefined) return classifyThrown(input.error, base);
@@ -268,27 +268,19 @@ function classifyUnsafe(input: ClassifyInput, options: ClassifyOptions): Classif
   const contentType = header('content-type');
   const parsed = parseBody(input.body, contentType);
   const errors = readErrors(parsed.json, catalogue);
-  const fromStatus = statusCategory(catalogue, status);
+  // Most bodies carry no errors: they share the empty lists instead of filtering for them.
+  const found =
+    errors.length === 0
+      ? { ...base, status }
+      : {
+          ...base,
+          errors,
+          codes: errors.filter((e): e is CodeError => e.kind === 'code'),
+          problems: errors.filter((e): e is Problem => e.kind === 'problem'),
+          status,
+        };
   const statusText = statusEntry?.text ?? `HTTP ${status}`;
-  if (fromStatus === 'ok' && errors.length === 0 && !parsed.malformed) {
-    // The common case, built in one go: a success with nothing to report.
-    return {
-      category: 'ok',
-      reason: `HTTP ${status} ${statusText}`,
-      decidedBy: { kind: 'status', status },
-      errors: NONE,
-      codes: NONE,
-      problems: NONE,
-      rateLimit,
-      capped: false,
-      unprocessed: false,
-      status,
-      text: statusText,
-    };
-  }
-  const codes = errors.filter((e): e is CodeError => e.kind === 'code');
-  const problems = errors.filter((e): e is Problem => e.kind === 'problem');
-  const found = { ...base, errors, codes, problems, status };
+  const fromStatus = statusCategory(catalogue, status);
 
   if (fromStatus === 'ok') {
     if (parsed.malformed && status !== 204) {
