@@ -143,7 +143,11 @@ export function createClient(options: ClientOptions = {}): CalmClient {
   const config = normalizeClientOptions(options);
   const redactor = new Redactor();
   const auth = config.auth;
-  if (auth && typeof auth === 'object' && typeof auth.bearer === 'string') redactor.add(auth.bearer);
+  // A fixed bearer token goes into the ky instance's headers once; a call then needs no header work of its own.
+  const fixedBearer =
+    auth && typeof auth === 'object' && typeof auth.bearer === 'string' ? auth.bearer : undefined;
+  const fixedAuthorization = fixedBearer === undefined ? undefined : `Bearer ${fixedBearer}`;
+  redactor.add(fixedBearer);
   const budget = config.retryBudget === false ? undefined : new RetryBudget(config.retryBudget);
   /** Aborted by close(): calls waiting to retry stop waiting. */
   const closing = new AbortController();
@@ -165,18 +169,15 @@ export function createClient(options: ClientOptions = {}): CalmClient {
           (event) => emit(event),
         );
   const customBucket = rateLimit === false ? undefined : rateLimit.bucket;
-  // A fixed bearer token goes into the ky instance's headers once; a call then needs no header work of its own.
-  const fixedBearer =
-    auth && typeof auth === 'object' && typeof auth.bearer === 'string' ? auth.bearer : undefined;
   const fixedHeaders = !auth || fixedBearer !== undefined;
   /** The base URL without its trailing slashes: every path is appended after one. */
   const baseUrl = config.baseUrl.replace(/\/+$/, '');
   const pathOf = pathReader(baseUrl);
   const merged = new Headers(config.headers);
-  if (fixedBearer !== undefined) merged.set('authorization', `Bearer ${fixedBearer}`);
+  if (fixedAuthorization !== undefined) merged.set('authorization', fixedAuthorization);
   // A plain record: ky merges the instance's headers into every call, and copies a record faster than a Headers.
   const instanceHeaders = Object.fromEntries(merged);
-  const fixedIdentity = authIdentity(fixedBearer === undefined ? undefined : `Bearer ${fixedBearer}`);
+  const fixedIdentity = authIdentity(fixedAuthorization);
   /** `headers`: the call's own (per-call headers or credentials), or undefined when the instance's are enough. */
   const bucketOf = (call: Call, headers: Headers | undefined): string => {
     const identity = headers ? authIdentity(headers.get('authorization')) : fixedIdentity;
