@@ -5,33 +5,34 @@ export type HeadersInput = Headers | Readonly<Record<string, unknown>>;
 export type HeaderGetter = (name: string) => string | undefined;
 
 /**
- * A case-insensitive, never-throwing header reader. Plain records may hold garbage (numbers, arrays, objects):
- * only strings and finite numbers count, an array gives its first string.
+ * A never-throwing header reader over a `Headers` object or a plain record, whatever the case of its names. Plain
+ * records may hold garbage (numbers, arrays, objects): only strings and finite numbers count, an array gives its
+ * first string. The first value given under a name wins.
  */
 export function headerReader(headers: HeadersInput | undefined | null): HeaderGetter {
   if (headers === undefined || headers === null || typeof headers !== 'object') return () => undefined;
+  const all = new Map<string, string>();
+  const put = (name: unknown, value: string | undefined) => {
+    if (typeof name !== 'string' || value === undefined) return;
+    const key = name.toLowerCase();
+    if (!all.has(key)) all.set(key, value);
+  };
   if (typeof (headers as Headers).get === 'function' && typeof (headers as Headers).forEach === 'function') {
-    // One pass over the (already lower-cased) entries is cheaper than a `get()` per name: undici validates and
-    // lower-cases every name it is asked for. Values are as `get()` gives them (set-cookie, which iterates one
-    // entry per value, keeps its first: no rate-limit header is repeated that way).
-    const all = new Map<string, string>();
+    // One pass over the entries is cheaper than a `get()` per name: undici validates and lower-cases every name
+    // it is asked for. Values are as `get()` gives them (set-cookie, which iterates one entry per value, keeps its
+    // first: no rate-limit header is repeated that way).
     try {
       (headers as Headers).forEach((value: unknown, name: unknown) => {
-        if (typeof name !== 'string' || typeof value !== 'string') return;
-        const key = name.toLowerCase();
-        if (!all.has(key)) all.set(key, value);
+        put(name, typeof value === 'string' ? value : undefined);
       });
     } catch {
-      // A Headers-like object that throws: read nothing from it.
+      // A Headers-like object that throws: read nothing more from it.
     }
-    return (name) => all.get(name);
+  } else {
+    for (const key of Object.keys(headers))
+      put(key, toHeaderString((headers as Record<string, unknown>)[key]));
   }
-  const lower = new Map<string, string>();
-  for (const key of Object.keys(headers)) {
-    const value = toHeaderString((headers as Record<string, unknown>)[key]);
-    if (value !== undefined && !lower.has(key.toLowerCase())) lower.set(key.toLowerCase(), value);
-  }
-  return (name) => lower.get(name);
+  return (name) => all.get(name);
 }
 
 function toHeaderString(value: unknown): string | undefined {
