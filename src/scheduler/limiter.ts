@@ -31,6 +31,9 @@ export interface LimiterOptions {
   readonly prefix: string;
 }
 
+/** How long a cluster remembers that some process has counted a bucket (see Bucket.joining). */
+const COUNTED_TTL_MS = 24 * 3_600_000;
+
 /** Why the limiter refused to queue or run a call; the client turns it into a typed error. */
 export class LimiterRejection extends Error {
   override name = 'LimiterRejection';
@@ -55,6 +58,11 @@ interface Bucket {
   timer: ReturnType<typeof setTimeout> | undefined;
   timerAt: number;
   inflight: number;
+  /**
+   * Created while the shared store was in use, and not yet answered: other processes may be counting this bucket
+   * already, in which case this process's first answer is not a probe's (their calls were in flight beside it).
+   */
+  joining: boolean;
 }
 
 interface Options {
@@ -157,6 +165,7 @@ export class RateLimiter {
         timer: undefined,
         timerAt: 0,
         inflight: 0,
+        joining: this.#shared !== undefined && this.#options.redis?.up === true,
       };
       this.#buckets.set(key, bucket);
     }
@@ -396,9 +405,15 @@ export class RateLimiter {
       bucket.mode = 'tracked';
       // Read now: by the time the gate answers, this call is no longer in flight.
       const reservoir = Math.max(0, info.remaining - (bucket.inflight - 1));
-      void this.#gate(`window:${key}:${reset}`, reset - now).then((won) => {
-        if (won) void this.#setReservoir(key, reservoir);
-      });
+      // A process joining a cluster counts only if no process has counted this bucket before: otherwise its
+      // answer may open a window another's refill already opened, with their calls in flight, and overfill it.
+      const counting = bucket.joining ? this.#gate(`counted:${key}`, COUNTED_TTL_MS) : Promise.resolve(true);
+      bucket.joining = false;
+      void counting
+        .then((first) => first && this.#gate(`window:${key}:${reset}`, reset - now))
+        .then((won) => {
+          if (won) void this.#setReservoir(key, reservoir);
+        });
     }
     if (reset > bucket.reset) {
       bucket.reset = reset;

@@ -135,6 +135,42 @@ describe('the clustered limiter (real redis-server)', () => {
     for (const window of full) expect(window.served).toBeGreaterThanOrEqual(Math.ceil(0.95 * window.limit));
   }, 90_000);
 
+  it('a process joining a cluster mid-run takes the shared count as it is, without overfilling a window', async () => {
+    // A's calls are admitted, then spend 300 ms on the way; B's go at once. When B's first answer comes back in a
+    // window A's refill opened, A's admitted calls have not reached the server yet: B must not reset the count
+    // to what the server has seen.
+    const joinApi = createMockXApi({
+      endpoints: [{ method: 'GET', path: '/2/tweets/:id', limit: 6, windowMs: 1000 }],
+      posts: { '20': 'just setting up my twttr' },
+      alignWindows: true,
+    });
+    const joinServer = await startMockServer(joinApi.handlers);
+    const shared = {
+      baseUrl: joinServer.url,
+      auth: { bearer: 'shared-app-token-0123456789' },
+      rateLimit: { redis: { options: { port: redisPort, host: '127.0.0.1' }, prefix: `join-${Date.now()}` } },
+    };
+    const slow: typeof fetch = async (input, init) => {
+      await new Promise((r) => setTimeout(r, 300));
+      return fetch(input, init);
+    };
+    const a = createClient({ ...shared, fetch: slow });
+    const b = createClient(shared);
+    const lanes = (client: typeof a, calls: number, concurrency: number) => {
+      let next = 0;
+      return Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next++ < calls) await client.get('/2/tweets/20');
+        }),
+      );
+    };
+    const aDone = lanes(a, 30, 6);
+    expect(await until(() => joinApi.stats.windows.length >= 2)).toBe(true);
+    await Promise.all([aDone, lanes(b, 6, 1)]);
+    expect(joinApi.stats.byStatus).toEqual({ 200: 36 });
+    await Promise.all([a.close(), b.close(), joinServer.close()]);
+  }, 60_000);
+
   it('keeps Redis keys free of credentials', async () => {
     const client = new Redis({ port: redisPort, host: '127.0.0.1' });
     const keys = await client.keys('*');
