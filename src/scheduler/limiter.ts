@@ -1,6 +1,7 @@
 import Bottleneck from 'bottleneck';
 import type { Classification } from '../classify/classify.ts';
 import { MAX_TIMER_MS } from '../retry/backoff.ts';
+import { raceSignal } from '../utils/abort.ts';
 import type { RedisStore } from './redis.ts';
 
 /** A limiter event: what the proactive rate limiter did for a bucket. Never credentials (buckets hold a hash). */
@@ -37,7 +38,7 @@ const COUNTED_TTL_MS = 24 * 3_600_000;
 /** Why the limiter refused to queue or run a call; the client turns it into a typed error. */
 export class LimiterRejection extends Error {
   override name = 'LimiterRejection';
-  readonly kind: 'spent-window' | 'queue-full' | 'queue-timeout' | 'store-unavailable';
+  readonly kind: 'spent-window' | 'queue-full' | 'queue-timeout' | 'store-unavailable' | 'closed';
   readonly retryAt: Date | undefined;
 
   constructor(kind: LimiterRejection['kind'], message: string, retryAt?: Date) {
@@ -67,6 +68,7 @@ interface Bucket {
 
 interface Options {
   readonly priority: number;
+  /** The call's cancellation scope (its signal, deadline and the client's close()): ends every wait here. */
   readonly signal: AbortSignal | undefined;
   readonly maxWaitMs: number;
   readonly deadlineAt: number;
@@ -149,7 +151,7 @@ export class RateLimiter {
     for (const { limiter } of group.limiters()) void limiter.stop({ dropWaitingJobs: true }).catch(() => {});
   }
 
-  /** How many calls wait in the limiter. */
+  /** How many calls wait in the limiter: for their bucket's window or for a `maxConcurrent` slot. */
   get queued(): number {
     return this.#queued;
   }
@@ -183,10 +185,12 @@ export class RateLimiter {
 
   /** Runs `job` when the bucket's window allows; rejects with a LimiterRejection or the abort reason. */
   schedule<T extends Observed>(key: string, options: Options, job: () => Promise<T>): Promise<T> {
-    if (this.#closed)
-      return Promise.reject(new LimiterRejection('store-unavailable', 'the client is closed'));
+    if (this.#closed) return Promise.reject(new LimiterRejection('closed', 'the client was closed'));
     const redis = this.#options.redis;
-    if (redis) return redis.ready(this.#options.timeoutMs).then(() => this.#admit(key, options, job));
+    if (redis)
+      return raceSignal(redis.ready(this.#options.timeoutMs), options.signal).then(() =>
+        this.#admit(key, options, job),
+      );
     // No promise of our own around the call's: a call admitted at once costs one async step, not three.
     try {
       return this.#admit(key, options, job);
@@ -278,6 +282,11 @@ export class RateLimiter {
         settled = true;
         cleanup();
         this.#queued--;
+        // A closed client's limiters reject their waiting jobs: never hand one back to a stopped limiter.
+        if (this.#closed) {
+          reject(new LimiterRejection('closed', 'the client was closed'));
+          return;
+        }
         if (this.#options.onUnavailable === 'fail') {
           reject(
             new LimiterRejection(
@@ -308,7 +317,8 @@ export class RateLimiter {
       };
       const id = `calmfetch-${++this.#jobIds}`;
       limiter.schedule({ priority: options.priority, id }, task).catch((error: unknown) => {
-        if (shared && !started) reroute();
+        if (this.#closed) finish(new LimiterRejection('closed', 'the client was closed'));
+        else if (shared && !started) reroute();
         else finish(error);
       });
       if (shared) this.#watchSubmission(limiter, id, reroute);
@@ -324,9 +334,7 @@ export class RateLimiter {
   ): Promise<T> {
     bucket.inflight++;
     try {
-      const value = this.#global
-        ? await this.#global.schedule({ priority: options.priority }, job)
-        : await job();
+      const value = this.#global ? await this.#slot(this.#global, options, job) : await job();
       this.#observe(key, bucket, value.classification);
       return value;
     } catch (error) {
@@ -335,6 +343,41 @@ export class RateLimiter {
     } finally {
       bucket.inflight--;
     }
+  }
+
+  /**
+   * Runs `job` in a `maxConcurrent` slot. A call waiting for one counts in `queued` and leaves at once when its
+   * scope ends; the slot Bottleneck later gives it is handed straight back (the job returns without running).
+   */
+  #slot<T>(global: Bottleneck, options: Options, job: () => Promise<T>): Promise<T> {
+    const signal = options.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<T>((resolve, reject) => {
+      let waiting = true;
+      this.#queued++;
+      const leave = () => {
+        waiting = false;
+        this.#queued--;
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const onAbort = () => {
+        if (!waiting) return;
+        leave();
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      global
+        .schedule({ priority: options.priority }, async () => {
+          if (!waiting) return;
+          leave();
+          await job().then(resolve, reject);
+        })
+        .catch((error: unknown) => {
+          if (!waiting) return;
+          leave();
+          reject(this.#closed ? new LimiterRejection('closed', 'the client was closed') : error);
+        });
+    });
   }
 
   /** A Redis submission that is not queued within timeoutMs means Redis is slow or gone: go local. */

@@ -1,0 +1,31 @@
+/**
+ * Settles with `promise`, or rejects with `signal.reason` as soon as the signal aborts, whichever comes first. The
+ * listener is removed when either happens, so nothing is left behind. `promise` keeps running (a wait can be
+ * abandoned, not undone): a late rejection from it is swallowed.
+ */
+export function raceSignal<T>(promise: Promise<T> | T, signal: AbortSignal | undefined): Promise<T> {
+  if (!(promise instanceof Promise))
+    return signal?.aborted ? Promise.reject(signal.reason) : Promise.resolve(promise);
+  if (!signal) return promise;
+  if (signal.aborted) {
+    promise.catch(() => {});
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      promise.catch(() => {});
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
