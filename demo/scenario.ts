@@ -186,7 +186,7 @@ export async function runScenario(options: ScenarioOptions): Promise<PhaseResult
         const result = await x.get<{ username: string }>('/2/users/me');
         return {
           calls: 1,
-          outcome: `@${result.data.username} after ${result.attempts} attempts`,
+          outcome: `@${result.data?.username} after ${result.attempts} attempts`,
           asExpected: counters.rateLimited === 1 && result.attempts === 2,
         };
       },
@@ -199,7 +199,7 @@ export async function runScenario(options: ScenarioOptions): Promise<PhaseResult
         const result = await x.get<{ username: string }>('/2/users/by/username/XDevelopers');
         return {
           calls: 1,
-          outcome: `@${result.data.username} after ${result.attempts} attempts`,
+          outcome: `@${result.data?.username} after ${result.attempts} attempts`,
           asExpected: result.attempts === 3,
         };
       },

@@ -1,5 +1,5 @@
 // The README's options table, rendered from the client's one defaults object and its option docs.
-import { DEFAULTS, OPTION_DOCS } from '../src/client/options.ts';
+import { DEFAULTS, OPTION_DOCS } from '../src/options/defaults.ts';
 
 const SPECIAL_DEFAULTS: Readonly<Record<string, string>> = {
   catalogue: '`xCatalogue`',

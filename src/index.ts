@@ -22,8 +22,13 @@ export type {
 export { classify } from './classify/classify.ts';
 export type { CalmClient, CalmResponse, HttpMethod } from './client/client.ts';
 export { createClient } from './client/client.ts';
-
-export type { CalmEvent, CalmEventType } from './client/events.ts';
+export { AuthError, isAuthError } from './errors/AuthError.ts';
+export type { CalmErrorDetails, RequestSummary } from './errors/CalmError.ts';
+export { CalmError, isCalmError } from './errors/CalmError.ts';
+export { isPermanentError, PermanentError } from './errors/PermanentError.ts';
+export { isRateLimitError, RateLimitError } from './errors/RateLimitError.ts';
+export { isRetryableError, RetryableError } from './errors/RetryableError.ts';
+export { DEFAULTS } from './options/defaults.ts';
 export type {
   AuthOption,
   BeforeRetryAnswer,
@@ -31,17 +36,12 @@ export type {
   Hooks,
   RateLimitContext,
   RequestOptions,
+  ResponseType,
   RetryBudgetOption,
   RetryContext,
   RetryOptions,
   SearchParams,
-} from './client/options.ts';
-export { DEFAULTS } from './client/options.ts';
-export { AuthError, isAuthError } from './errors/AuthError.ts';
-export type { CalmErrorDetails, RequestSummary } from './errors/CalmError.ts';
-export { CalmError, isCalmError } from './errors/CalmError.ts';
-export { isPermanentError, PermanentError } from './errors/PermanentError.ts';
-export { isRateLimitError, RateLimitError } from './errors/RateLimitError.ts';
-export { isRetryableError, RetryableError } from './errors/RetryableError.ts';
+} from './options/types.ts';
 export type { ParseOptions, RateLimitInfo, RateLimitWindow } from './rate-limit/parse.ts';
 export { parseRateLimit } from './rate-limit/parse.ts';
+export type { CalmEvent, CalmEventType } from './result/events.ts';

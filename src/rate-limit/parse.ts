@@ -190,8 +190,11 @@ function parseIetf(get: (name: string) => string | undefined, now: number) {
 
 /**
  * When the server said a retry may go, from the headers: Retry-After first (it answers exactly that question),
- * then the latest reset among the windows that are spent. With `anyWindow`, a window's reset counts even when
- * it claims requests remain (a 429 contradicts it).
+ * then the latest reset among the windows that are spent. With `anyWindow` (a 420/429), a window's reset counts
+ * when it does not say how many requests remain. A window that says some remain is not spent: a 429 beside it
+ * comes from a per-second or secondary limit (X's `search/all`: 1 request per second; a stream's
+ * `TooManyConnections`), which its reset says nothing about, so it gives no time (the retry decision backs off
+ * briefly instead of waiting up to 15 minutes).
  */
 export function serverRetryAt(info: RateLimitInfo, now: number, anyWindow: boolean): Date | undefined {
   if (info.retryAfterMs !== undefined) return new Date(now + info.retryAfterMs);
@@ -199,7 +202,12 @@ export function serverRetryAt(info: RateLimitInfo, now: number, anyWindow: boole
     (w): w is RateLimitWindow => w?.reset !== undefined,
   );
   const spent = windows.filter((w) => w.remaining === 0);
-  const chosen = spent.length > 0 ? spent : anyWindow ? windows.slice(0, 1) : [];
+  const chosen =
+    spent.length > 0
+      ? spent
+      : anyWindow && !windows.some((w) => w.remaining !== undefined)
+        ? windows.slice(0, 1)
+        : [];
   const latest = Math.max(...chosen.map((w) => w.reset!.getTime()));
   return Number.isFinite(latest) ? new Date(Math.max(now, latest)) : undefined;
 }

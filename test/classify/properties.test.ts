@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CLIENT_KEYS } from '../../src/client/options.ts';
 import { CATEGORIES, classify, createClient, parseRateLimit } from '../../src/index.ts';
+import { CLIENT_KEYS } from '../../src/options/normalize.ts';
 import { pathReader, urlPath } from '../../src/utils/redact.ts';
 
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);

@@ -258,7 +258,7 @@ describe('decision hooks', () => {
     });
   });
 
-  it('a throwing decision hook rejects the call with its error (never hangs)', async () => {
+  it('a throwing decision hook fails the call as permanent, giveUp naming the hook, cause what it threw', async () => {
     use(http.get(`${API}/2/x`, () => respond.json({}, 503)));
     const bug = new Error('hook bug');
     const x = createClient({
@@ -269,7 +269,8 @@ describe('decision hooks', () => {
       },
     });
     const { error } = await settle(x.get('/2/x'));
-    expect(error).toBe(bug);
+    expect(error).toMatchObject({ name: 'PermanentError', giveUp: 'hooks.shouldRetry threw', status: 503 });
+    expect((error as Error).cause).toBe(bug);
   });
 
   it('a throwing beforeRequest hook rejects with a permanent error (bugs are not retried)', async () => {

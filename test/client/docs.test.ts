@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { defaultPaths, optionsTable } from '../../scripts/options-table.ts';
-import { OPTION_DOCS } from '../../src/client/options.ts';
+import { OPTION_DOCS } from '../../src/options/defaults.ts';
 
 it('documents every option that has a default, and the README shows the table from the code', () => {
   const documented = Object.keys(OPTION_DOCS);

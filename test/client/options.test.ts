@@ -89,6 +89,7 @@ describe('options are validated up front with a TypeError naming the option', ()
       maxDelayMs: 60_000,
       maxWaitMs: 900_000,
       rateLimitBaseDelayMs: 60_000,
+      secondaryBaseDelayMs: 1000,
       rateLimitWaits: 3,
       jitterMs: 500,
     });

@@ -1,0 +1,138 @@
+import ky, { type KyInstance, type Options as KyOptions } from 'ky';
+import type { Catalogue } from '../catalogue/types.ts';
+import { isJsonContentType, parseBody } from '../classify/body.ts';
+import { type Classification, classify } from '../classify/classify.ts';
+import type { Hooks, ResponseType } from '../options/types.ts';
+import type { Call } from '../request/plan.ts';
+import type { CallScope } from '../request/scope.ts';
+import { Attempt } from './attempt.ts';
+
+/** One response, read once and classified. */
+export interface Exchange {
+  readonly response: Response;
+  /** Parsed JSON, text, bytes (Uint8Array) or the unread stream, as the call's `responseType` says. */
+  readonly body: unknown;
+  /** The body is JSON (by content type or because it parsed). */
+  readonly json: boolean;
+  readonly classification: Classification;
+  /** When the attempt left the limiter, epoch ms. */
+  readonly started: number;
+}
+
+export interface ExchangeContext {
+  readonly http: KyInstance;
+  readonly fetch: typeof fetch;
+  readonly catalogue: Catalogue | undefined;
+}
+
+/** The ky instance: its retry and timeouts off (calmfetch owns both), only the hooks given. */
+export function createHttp(instanceHeaders: Record<string, string>, hooks: Hooks): KyInstance {
+  return ky.create({
+    retry: 0,
+    timeout: false,
+    throwHttpErrors: false,
+    headers: instanceHeaders,
+    // Only the hooks given: ky merges every option into every call.
+    ...((hooks.beforeRequest || hooks.afterResponse) && {
+      hooks: {
+        ...(hooks.beforeRequest && { beforeRequest: [...hooks.beforeRequest] }),
+        ...(hooks.afterResponse && { afterResponse: [...hooks.afterResponse] }),
+      },
+    }),
+  });
+}
+
+/**
+ * One request on the wire and its body, read once. The attempt's timeout starts here, not while the call waited
+ * in the limiter; everything awaited here ends when the attempt's timeout or the call's scope does.
+ */
+export async function exchange(
+  ctx: ExchangeContext,
+  call: Call,
+  headers: HeadersInit | undefined,
+  scope: CallScope,
+): Promise<Exchange> {
+  scope.signal.throwIfAborted();
+  const started = Date.now();
+  const attempt = new Attempt();
+  scope.current = attempt;
+  attempt.startTimeout(Math.min(call.timeoutMs, call.deadlineAt - started));
+  try {
+    const request: KyOptions = {
+      method: call.method,
+      // The attempt's signal goes straight to fetch: handed to ky, it would be combined with ky's own controller
+      // through AbortSignal.any (weak references and a finalizer per call, ~15 % of the client's CPU per call).
+      // ky's timeouts are off, so its controller never aborts anything here.
+      fetch: (input, init) => {
+        attempt.onWire = true;
+        return ctx.fetch(input, { ...init, signal: attempt.signal });
+      },
+    };
+    const sent = call.options;
+    if (headers) request.headers = headers;
+    if (sent.searchParams !== undefined) request.searchParams = sent.searchParams;
+    if (sent.json !== undefined) request.json = sent.json;
+    if (sent.body !== undefined) request.body = sent.body;
+    const response = await attempt.race(ctx.http(call.url, request));
+    const contentType = response.headers.get('content-type') ?? undefined;
+    if (response.ok && call.responseType === 'stream') {
+      attempt.stopTimeout();
+      const classification = classifyResponse(ctx, call, response, undefined);
+      return { response, body: response.body, json: false, classification, started };
+    }
+    if (
+      response.ok &&
+      (call.responseType === 'bytes' || (call.responseType === 'auto' && isBinary(contentType)))
+    ) {
+      const bytes = new Uint8Array(await attempt.race(response.arrayBuffer()));
+      const classification = classifyResponse(ctx, call, response, undefined);
+      return { response, body: bytes, json: false, classification, started };
+    }
+    const text = call.method === 'HEAD' ? '' : await attempt.race(response.text());
+    const wantsText = response.ok && call.responseType === 'text';
+    const parsed = parseBody(text, contentType, response.ok ? Number.POSITIVE_INFINITY : undefined);
+    const body = parsed.json !== undefined && !wantsText ? parsed.json : text;
+    const classification = classifyResponse(
+      ctx,
+      call,
+      response,
+      parsed.malformed ? text : (parsed.json ?? text),
+    );
+    return {
+      response,
+      body,
+      json: !wantsText && (isJsonContentType(contentType) || parsed.json !== undefined),
+      classification,
+      started,
+    };
+  } finally {
+    attempt.stopTimeout();
+    if (scope.current === attempt) scope.current = undefined;
+  }
+}
+
+function classifyResponse(
+  ctx: ExchangeContext,
+  call: Call,
+  response: Response,
+  body: unknown,
+): Classification {
+  const now = Date.now();
+  return classify(
+    { status: response.status, headers: response.headers, body, method: call.method },
+    ctx.catalogue ? { catalogue: ctx.catalogue, now } : { now },
+  );
+}
+
+/**
+ * A success whose content type is neither JSON nor text is read as bytes: decoding an image as UTF-8 destroys it.
+ * No content type at all is read as text (X always sends one; a bare body is most likely text).
+ */
+function isBinary(contentType: string | undefined): boolean {
+  if (contentType === undefined) return false;
+  const type = contentType.split(';', 1)[0]!.trim().toLowerCase();
+  if (type === '' || type.startsWith('text/') || isJsonContentType(type)) return false;
+  return !/^application\/(?:x-www-form-urlencoded|xml|javascript|ecmascript|x-ndjson)$|[+/]xml$/.test(type);
+}
+
+export type { ResponseType };

@@ -1,0 +1,169 @@
+import type { AfterResponseHook, BeforeRequestHook } from 'ky';
+import type { Catalogue } from '../catalogue/types.ts';
+import type { ApiError, Classification } from '../classify/classify.ts';
+import type { CalmError, RequestSummary } from '../errors/CalmError.ts';
+import type { CalmEvent } from '../result/events.ts';
+import type { BucketRequest } from '../scheduler/bucket.ts';
+import type { RedisOption } from '../scheduler/redis.ts';
+
+// Every option a user can pass, with its documentation. Defaults live in ./defaults.ts (DEFAULTS); each
+// `@default` tag below is checked against DEFAULTS by test/options/defaults.test.ts.
+
+/** Credentials. A bearer token (or a function giving the current one), or a function giving headers per request. */
+export type AuthOption =
+  | { readonly bearer: string | (() => string | Promise<string>) }
+  | ((request: RequestSummary) => HeadersInit | Promise<HeadersInit>);
+
+export interface RetryOptions {
+  /** Retries of retryable failures (500, 502, 503, 504, code 130/131, network, timeout) per call. @default 3 */
+  readonly limit?: number;
+  /** The first backoff step; backoff is exponential with full jitter. @default 1000 */
+  readonly baseDelayMs?: number;
+  /** The cap on one computed backoff delay. @default 60000 */
+  readonly maxDelayMs?: number;
+  /** The longest wait the client takes; a longer server-given wait fails at once, with `retryAt`. @default 900000 */
+  readonly maxWaitMs?: number;
+  /** The first wait for a rate limit with no server time (a bare 420/429, code 185); doubles after. @default 60000 */
+  readonly rateLimitBaseDelayMs?: number;
+  /**
+   * The first wait after a 420/429 while the reported window still has room: a per-second or secondary limit (X's
+   * `search/all` allows 1 request per second), not a spent window. Doubles after; `Retry-After` wins when sent.
+   * @default 1000
+   */
+  readonly secondaryBaseDelayMs?: number;
+  /** Rate-limit waits per call. They do not use up `limit`. @default 3 */
+  readonly rateLimitWaits?: number;
+  /** Up to this much random extra wait after a server-given time, so that callers don't return together. @default 500 */
+  readonly jitterMs?: number;
+}
+
+export interface RetryBudgetOption {
+  /** Tokens in a full (warm) bucket. @default 10 */
+  readonly capacity?: number;
+  /** Tokens one retry spends. @default 1 */
+  readonly retryCost?: number;
+  /** Tokens one success refills. @default 0.1 */
+  readonly refillPerSuccess?: number;
+}
+
+export interface RateLimitRedisOption extends RedisOption {
+  /** Prefix of every key calmfetch and Bottleneck write in Redis. @default 'calmfetch' */
+  readonly prefix?: string;
+  /** The longest any Redis wait may take before the limiter falls back. @default 2000 */
+  readonly timeoutMs?: number;
+  /** When Redis cannot be reached: limit locally (with a `limiter` event) or fail calls. @default 'local' */
+  readonly onUnavailable?: 'local' | 'fail';
+}
+
+export interface RateLimitOptions {
+  /** Calls in flight at once, client-wide. @default Infinity */
+  readonly maxConcurrent?: number;
+  /** Calls that may wait in the limiter at once; beyond it a call fails at once with a RateLimitError. @default Infinity */
+  readonly highWater?: number;
+  /** A window is refilled this long after X's reset, against clock differences and transit. @default 250 */
+  readonly resetMarginMs?: number;
+  /** Overrides the bucket key (default: method + endpoint template + a hash of the credentials). */
+  readonly bucket?: (request: BucketRequest) => string;
+  /** Shares the limiters across processes through Redis (Bottleneck's ioredis datastore). */
+  readonly redis?: RateLimitRedisOption;
+}
+
+/** What the decision hooks are shown. */
+export interface RetryContext {
+  readonly error: CalmError;
+  readonly classification: Classification;
+  readonly request: RequestSummary;
+  /** The attempt that failed (1 for the first). */
+  readonly attempt: number;
+  /** What the client decided: retry after `delayMs`, or not. */
+  readonly retry: boolean;
+  readonly delayMs: number;
+}
+
+export interface RateLimitContext extends RetryContext {
+  /** When the wait would end. */
+  readonly retryAt: Date;
+}
+
+/** `false` vetoes the retry, `{ delayMs }` changes its delay, nothing (undefined) keeps it. */
+export type BeforeRetryAnswer = undefined | false | { readonly delayMs: number };
+
+export interface Hooks {
+  /** ky's beforeRequest hooks, run on every attempt. */
+  readonly beforeRequest?: readonly BeforeRequestHook[];
+  /** ky's afterResponse hooks, run on every response before it is classified. */
+  readonly afterResponse?: readonly AfterResponseHook[];
+  /** Overrides the decision: true retries (within `limit` and the budget), false stops; undefined keeps it. */
+  readonly shouldRetry?: (context: RetryContext) => boolean | undefined | Promise<boolean | undefined>;
+  /** Observes a retry or wait about to happen; may change its delay (`{ delayMs }`) or veto it (`false`). */
+  readonly beforeRetry?: (context: RetryContext) => BeforeRetryAnswer | Promise<BeforeRetryAnswer>;
+  /** Chooses between waiting out a rate limit and failing now (with `retryAt`). */
+  readonly onRateLimit?: (
+    context: RateLimitContext,
+  ) => 'wait' | 'fail' | undefined | Promise<'wait' | 'fail' | undefined>;
+  /** Called on an auth-fatal failure; resolve true after refreshing the credentials to try once more. */
+  readonly onAuthError?: (context: RetryContext) => boolean | Promise<boolean>;
+  /** Sees the partial errors of a success (`data` plus `errors`). */
+  readonly onPartialErrors?: (errors: readonly ApiError[], request: RequestSummary) => void | Promise<void>;
+  /** Structured telemetry for every attempt, retry, wait, give-up and budget refusal. Never credentials. */
+  readonly onEvent?: (event: CalmEvent) => void;
+}
+
+export interface ClientOptions {
+  /** Where paths are resolved: `'/2/tweets'` and `'2/tweets'` both append to it. @default 'https://api.x.com' */
+  readonly baseUrl?: string;
+  readonly auth?: AuthOption;
+  readonly retry?: RetryOptions;
+  /** Proactive rate limiting per endpoint bucket, fed by X's headers; `false` turns it off. */
+  readonly rateLimit?: RateLimitOptions | false;
+  /** Retry-storm protection (a token bucket per client); `false` turns it off. */
+  readonly retryBudget?: RetryBudgetOption | false;
+  /** Per attempt, including reading the body. @default 10000 */
+  readonly timeoutMs?: number;
+  /** Bounds a whole call, every attempt and wait included; no retry starts whose wait would overrun it. @default Infinity */
+  readonly deadlineMs?: number;
+  /** Headers sent with every request. */
+  readonly headers?: HeadersInit;
+  readonly hooks?: Hooks;
+  /** The catalogue that classifies responses. @default xCatalogue */
+  readonly catalogue?: Catalogue;
+  /** The fetch to use. @default globalThis.fetch */
+  readonly fetch?: typeof fetch;
+  /** The source of jitter, for tests. @default Math.random */
+  readonly random?: () => number;
+}
+
+export type SearchParams =
+  | Readonly<Record<string, string | number | boolean | undefined>>
+  | URLSearchParams
+  | string;
+
+/**
+ * How a success's body is read. `auto`: JSON when it is JSON, text when it is text, bytes (`Uint8Array`) for
+ * anything else (an image, a video). `stream`: the unread `ReadableStream` (never buffered: for large downloads;
+ * the attempt's timeout stops once the headers arrive). Error bodies are always read, to classify them.
+ */
+export type ResponseType = 'auto' | 'json' | 'text' | 'bytes' | 'stream';
+
+export interface RequestOptions {
+  /** How a success's body is read (see ResponseType). @default 'auto' */
+  readonly responseType?: ResponseType;
+  readonly searchParams?: SearchParams;
+  /** A body sent as JSON. */
+  readonly json?: unknown;
+  /** A raw body (string, URLSearchParams, FormData, Blob, …). Streams cannot be resent, so are not retried. */
+  readonly body?: BodyInit;
+  readonly headers?: HeadersInit;
+  /** Aborts every attempt and every wait of the call; the call rejects with `signal.reason`. */
+  readonly signal?: AbortSignal;
+  /** Overrides the client's per-attempt timeout. */
+  readonly timeoutMs?: number;
+  /** Overrides the client's deadline for this call. */
+  readonly deadlineMs?: number;
+  /** Marks a non-idempotent call (POST, PATCH) safe to resend after a failure that may have been processed. */
+  readonly idempotent?: boolean;
+  /** Overrides the client's retry options for this call. */
+  readonly retry?: RetryOptions;
+  /** Queue priority in the rate limiter, 0 (first) to 9. @default 5 */
+  readonly priority?: number;
+}

@@ -1,0 +1,95 @@
+import { MAX_TIMER_MS } from '../retry/backoff.ts';
+
+/** How a call's scope ended: the caller's signal, the call's deadline, or the client's `close()`. */
+export type ScopeExit = 'abort' | 'deadline' | 'closed';
+
+/** The reason a scope's signal carries when the deadline ends it (the caller's own reason is passed through). */
+export class DeadlineReached extends Error {
+  override name = 'DeadlineReached';
+}
+
+/** The reason a scope's signal carries when `close()` ends it. */
+export class ClientClosed extends Error {
+  override name = 'ClientClosed';
+}
+
+/** Something a scope can stop at once: the attempt on the wire. */
+export interface Abortable {
+  /** Whether the request has reached fetch (close() lets such an attempt finish). */
+  readonly onWire: boolean;
+  abort(reason: unknown): void;
+}
+
+/**
+ * One cancellation scope per call: the caller's signal, the deadline and the client's `close()`, combined once.
+ * Every place a call waits (the credentials provider, each hook, the limiter queue, a `maxConcurrent` slot, a
+ * backoff or rate-limit sleep, Redis) races `signal`, so whatever ends the scope ends the wait at once. The attempt
+ * on the wire is aborted too, except by `close()`, which lets requests already sent finish.
+ *
+ * Cheap when nothing is set: no timer without a finite deadline, no listener without a caller's signal.
+ */
+export class CallScope {
+  readonly #controller = new AbortController();
+  readonly #caller: AbortSignal | undefined;
+  readonly #registry: Set<CallScope>;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #exit: ScopeExit | undefined;
+  #endedOnWire = false;
+  /** The attempt in progress, stopped when the scope ends. */
+  current: Abortable | undefined;
+
+  constructor(caller: AbortSignal | undefined, deadlineAt: number, registry: Set<CallScope>) {
+    this.#caller = caller;
+    this.#registry = registry;
+    registry.add(this);
+    if (caller) {
+      if (caller.aborted) this.end('abort', caller.reason);
+      else caller.addEventListener('abort', this.#onCallerAbort, { once: true });
+    }
+    const left = deadlineAt - Date.now();
+    if (this.#exit === undefined && Number.isFinite(left)) {
+      if (left <= 0) this.end('deadline', new DeadlineReached('the deadline passed'));
+      else
+        this.#timer = setTimeout(
+          () => this.end('deadline', new DeadlineReached('the deadline passed')),
+          Math.min(left, MAX_TIMER_MS),
+        );
+    }
+  }
+
+  /** Aborted when the scope ends, with the caller's reason, a DeadlineReached or a ClientClosed. */
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** How the scope ended, or undefined while it is open. */
+  get exit(): ScopeExit | undefined {
+    return this.#exit;
+  }
+
+  /** Whether an attempt was on the wire when the scope ended (the deadline then reads as that attempt's timeout). */
+  get endedOnWire(): boolean {
+    return this.#endedOnWire;
+  }
+
+  readonly #onCallerAbort = (): void => this.end('abort', this.#caller?.reason);
+
+  /** Ends the scope (the first exit wins): every wait racing `signal` rejects with `reason`. */
+  end(exit: ScopeExit, reason: unknown): void {
+    if (this.#exit !== undefined) return;
+    this.#exit = exit;
+    this.#controller.abort(reason);
+    const attempt = this.current;
+    this.#endedOnWire = attempt?.onWire === true;
+    if (attempt && !(exit === 'closed' && attempt.onWire)) attempt.abort(reason);
+    this.dispose();
+  }
+
+  /** The call settled: no timer, listener or registration is left behind. */
+  dispose(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#caller?.removeEventListener('abort', this.#onCallerAbort);
+    this.#registry.delete(this);
+  }
+}

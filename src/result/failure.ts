@@ -1,0 +1,81 @@
+import type { FailureCategory } from '../catalogue/types.ts';
+import { bareClassification, type Classification } from '../classify/classify.ts';
+import { AuthError } from '../errors/AuthError.ts';
+import type { CalmError } from '../errors/CalmError.ts';
+import { PermanentError } from '../errors/PermanentError.ts';
+import { RateLimitError } from '../errors/RateLimitError.ts';
+import { RetryableError } from '../errors/RetryableError.ts';
+import { type Call, summaryOf } from '../request/plan.ts';
+import type { Redactor } from '../utils/redact.ts';
+import { errorMessage } from './messages.ts';
+
+/** How an attempt (or the wait before one) failed: what the final error is made of. */
+export interface Failure {
+  readonly classification: Classification;
+  /** The attempt that failed, 1 for the first. */
+  readonly attempt: number;
+  readonly cause?: unknown;
+}
+
+const ERROR_CLASSES: Record<FailureCategory, typeof CalmError> = {
+  retryable: RetryableError,
+  'rate-limited': RateLimitError,
+  'auth-fatal': AuthError,
+  permanent: PermanentError,
+};
+
+/** The typed error a call rejects with: its class from the category, its message masked. */
+export function finalError(
+  call: Call,
+  failure: Failure,
+  giveUp: string | undefined,
+  retryAt: Date | undefined,
+  redactor: Redactor,
+): CalmError {
+  const c = failure.classification;
+  const category: FailureCategory = c.category === 'ok' ? 'permanent' : c.category;
+  const at = retryAt ?? c.retryAt;
+  const message = redactor.redact(errorMessage(call.method, call.url, c, failure.attempt, giveUp, at));
+  const ErrorClass = ERROR_CLASSES[category];
+  return new ErrorClass(
+    message,
+    {
+      classification: c,
+      request: summaryOf(call),
+      attempts: failure.attempt,
+      ...(giveUp !== undefined && { giveUp }),
+      ...(at !== undefined && { retryAt: at }),
+    },
+    { cause: failure.cause },
+  );
+}
+
+/** What a closed client tells every call it ends before sending: it will not recover, so `permanent`. */
+export const CLOSED = 'the client was closed';
+
+/**
+ * The failure of a call ended by `close()`, wherever it waited: one classification for all, its last attempt's
+ * error (if any) as the cause.
+ */
+export function closedFailure(attempt: number, last: CalmError | undefined): Failure {
+  return {
+    classification: bareClassification('permanent', `not sent: ${CLOSED}`, { unprocessed: true }),
+    attempt,
+    ...(last !== undefined && { cause: last }),
+  };
+}
+
+/**
+ * The failure of a call whose deadline passed before its first attempt went out (waiting for credentials, the
+ * limiter, a slot or a hook): nothing was sent, and the call may be tried again later, so `retryable`.
+ */
+export function deadlineFailure(attempt: number): Failure {
+  return {
+    classification: bareClassification(
+      'retryable',
+      "not sent: the call's deadline (deadlineMs) passed before it was sent",
+      { unprocessed: true },
+    ),
+    attempt,
+  };
+}

@@ -1,0 +1,240 @@
+// Issue 12's seven observations, each a test that failed on the code before the pipeline rework. Public API only.
+import { delay, HttpResponse, http } from 'msw';
+import { describe, expect, it, vi } from 'vitest';
+import { rateLimitHeaders, respond, v1Error } from '../../mocks/index.ts';
+import { type CalmError, type CalmEvent, createClient, isCalmError } from '../../src/index.ts';
+import { API, eventLog, recordRequests, useMockServer } from '../helpers.ts';
+
+const { server, use } = useMockServer();
+const never = () => new Promise<never>(() => {});
+const ok = () => HttpResponse.json({ data: { id: '1' } });
+
+/** Starts a call and records when it settles (fake ms since the start). */
+function watch<T>(promise: Promise<T>) {
+  const started = Date.now();
+  const state: { at?: number; value?: T; error?: unknown } = {};
+  promise.then(
+    (value) => Object.assign(state, { at: Date.now() - started, value }),
+    (error: unknown) => Object.assign(state, { at: Date.now() - started, error }),
+  );
+  return state;
+}
+
+const closedError = { name: 'PermanentError', category: 'permanent', giveUp: 'the client was closed' };
+
+describe('1. an onAuthError hook that never resolves', () => {
+  it('is bounded by deadlineMs', async () => {
+    use(http.get(`${API}/2/me`, () => respond.json(v1Error(89), 401)));
+    const x = createClient({ rateLimit: false, deadlineMs: 1000, hooks: { onAuthError: never } });
+    const call = watch(x.get('/2/me'));
+    await vi.advanceTimersByTimeAsync(1001);
+    expect(call.at).toBeLessThanOrEqual(1001);
+    expect(call.error).toMatchObject({ name: 'AuthError', status: 401 });
+    expect((call.error as CalmError).giveUp).toMatch(/deadline/);
+  });
+
+  it('is ended by close()', async () => {
+    use(http.get(`${API}/2/me`, () => respond.json(v1Error(89), 401)));
+    const x = createClient({ rateLimit: false, hooks: { onAuthError: never } });
+    const call = watch(x.get('/2/me'));
+    await vi.advanceTimersByTimeAsync(50);
+    expect(call.at).toBeUndefined();
+    await x.close();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(call.error).toMatchObject(closedError);
+    expect((call.error as Error).cause).toMatchObject({ name: 'AuthError' });
+  });
+});
+
+describe('2. an async bearer provider', () => {
+  const slow = () => new Promise<string>((resolve) => setTimeout(() => resolve('token-from-provider'), 2000));
+
+  it('taking 2 s: an abort at 100 ms rejects at 100 ms, with the signal’s reason, and nothing is sent', async () => {
+    const seen = recordRequests(server);
+    use(http.get(`${API}/2/me`, ok));
+    const x = createClient({ auth: { bearer: slow } });
+    const controller = new AbortController();
+    const call = watch(x.get('/2/me', { signal: controller.signal }));
+    await vi.advanceTimersByTimeAsync(100);
+    controller.abort(new Error('caller gave up'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(call.at).toBe(100);
+    expect(call.error).toEqual(new Error('caller gave up'));
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(seen).toHaveLength(0);
+  });
+
+  it('taking 2 s: deadlineMs 300 settles at 300 ms, typed, unsent', async () => {
+    use(http.get(`${API}/2/me`, ok));
+    const x = createClient({ auth: { bearer: slow }, deadlineMs: 300 });
+    const call = watch(x.get('/2/me'));
+    await vi.advanceTimersByTimeAsync(300);
+    expect(call.at).toBe(300);
+    expect(call.error).toMatchObject({ name: 'RetryableError', classification: { unprocessed: true } });
+    expect((call.error as Error).message).toMatch(/deadline/);
+  });
+
+  it('never resolving: close() ends the call at once', async () => {
+    const x = createClient({ auth: { bearer: never } });
+    const call = watch(x.get('/2/me'));
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(call.at).toBeUndefined();
+    await x.close();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(call.error).toMatchObject(closedError);
+  });
+});
+
+describe('3. a call waiting for a maxConcurrent slot', () => {
+  const hang = () =>
+    http.get(`${API}/2/slow`, async () => {
+      await delay('infinite');
+      return ok();
+    });
+
+  it('counts in client.queued and leaves at once on abort, and on its deadline', async () => {
+    use(hang(), http.get(`${API}/2/fast`, ok));
+    const x = createClient({ rateLimit: { maxConcurrent: 1 }, timeoutMs: 60_000 });
+    const holder = watch(x.get('/2/slow'));
+    await vi.advanceTimersByTimeAsync(10);
+    const controller = new AbortController();
+    const aborted = watch(x.get('/2/fast', { signal: controller.signal }));
+    const timed = watch(x.get('/2/fast', { deadlineMs: 300 }));
+    await vi.advanceTimersByTimeAsync(10);
+    expect(x.queued).toBe(2);
+    controller.abort(new Error('stop'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(aborted.error).toEqual(new Error('stop'));
+    expect(x.queued).toBe(1);
+    await vi.advanceTimersByTimeAsync(290);
+    expect(timed.at).toBe(300);
+    expect(timed.error).toMatchObject({ name: 'RetryableError' });
+    expect(x.queued).toBe(0);
+    expect(holder.at).toBeUndefined();
+    void x.close();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(holder.error).toMatchObject(closedError);
+  });
+});
+
+describe('4. close() with calls queued in the limiter or waiting for a slot', () => {
+  it('fails each at once with the closed error, not "unexpected error (…stopped…)"', async () => {
+    use(
+      http.get(`${API}/2/spent`, () =>
+        HttpResponse.json({ data: {} }, { headers: rateLimitHeaders({ remaining: 0, resetInSeconds: 600 }) }),
+      ),
+      http.get(`${API}/2/slow`, async () => {
+        await delay('infinite');
+        return ok();
+      }),
+    );
+    const x = createClient({ rateLimit: { maxConcurrent: 1 }, timeoutMs: 60_000 });
+    await vi.advanceTimersByTimeAsync(0);
+    const first = watch(x.get('/2/spent'));
+    await vi.advanceTimersByTimeAsync(20);
+    expect(first.value).toBeDefined();
+    const queued = watch(x.get('/2/spent'));
+    const holder = watch(x.get('/2/slow'));
+    await vi.advanceTimersByTimeAsync(20);
+    const slot = watch(x.get('/2/slow'));
+    await vi.advanceTimersByTimeAsync(20);
+    expect(x.queued).toBe(2);
+    const closing = watch(x.close());
+    await vi.advanceTimersByTimeAsync(0);
+    for (const call of [queued, slot]) {
+      expect(call.error).toMatchObject(closedError);
+      expect((call.error as Error).message).not.toMatch(/unexpected error|stopped/);
+    }
+    // On the wire: it finishes (here: its 60 s timeout), and close() resolves once it has.
+    expect(holder.at).toBeUndefined();
+    expect(closing.at).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(holder.error).toMatchObject(closedError);
+    expect((holder.error as Error).cause).toMatchObject({ name: 'RetryableError' });
+    expect(closing.at).toBeDefined();
+  });
+});
+
+describe('5. a decision hook that throws or rejects', () => {
+  const cases: [string, (bug: Error) => Record<string, unknown>, () => Response][] = [
+    [
+      'shouldRetry',
+      (bug) => ({
+        shouldRetry: () => {
+          throw bug;
+        },
+      }),
+      () => respond.json(v1Error(130), 503),
+    ],
+    [
+      'beforeRetry',
+      (bug) => ({ beforeRetry: () => Promise.reject(bug) }),
+      () => respond.json(v1Error(130), 503),
+    ],
+    [
+      'onRateLimit',
+      (bug) => ({
+        onRateLimit: () => {
+          throw bug;
+        },
+      }),
+      () => respond.json(v1Error(88), 429, rateLimitHeaders({ remaining: 0, resetInSeconds: 5 })),
+    ],
+    [
+      'onAuthError',
+      (bug) => ({ onAuthError: () => Promise.reject(bug) }),
+      () => respond.json(v1Error(89), 401),
+    ],
+  ];
+  for (const [hook, hooks, answer] of cases) {
+    it(`${hook}: a PermanentError naming the hook, cause what it threw, with a give-up event`, async () => {
+      use(http.get(`${API}/2/x`, answer));
+      const bug = new Error(`bug in ${hook}`);
+      const log = eventLog();
+      const x = createClient({ rateLimit: false, hooks: { ...hooks(bug), onEvent: log.onEvent } });
+      const call = watch(x.get('/2/x'));
+      await vi.advanceTimersByTimeAsync(50);
+      expect(isCalmError(call.error)).toBe(true);
+      expect(call.error).toMatchObject({ name: 'PermanentError', giveUp: `hooks.${hook} threw` });
+      expect((call.error as Error).cause).toBe(bug);
+      const giveUps = log.events.filter(
+        (e): e is Extract<CalmEvent, { type: 'give-up' }> => e.type === 'give-up',
+      );
+      expect(giveUps).toMatchObject([{ category: 'permanent', giveUp: `hooks.${hook} threw` }]);
+    });
+  }
+});
+
+describe('6. a call made after close()', () => {
+  for (const rateLimit of [false, undefined] as const) {
+    it(`is refused unsent (rateLimit: ${String(rateLimit)})`, async () => {
+      const seen = recordRequests(server);
+      use(http.get(`${API}/2/me`, ok));
+      const x = createClient(rateLimit === false ? { rateLimit } : {});
+      await x.close();
+      const call = watch(x.get('/2/me'));
+      await vi.advanceTimersByTimeAsync(20);
+      expect(call.error).toMatchObject(closedError);
+      expect(seen).toHaveLength(0);
+    });
+  }
+});
+
+describe('7. a ReadableStream body meeting 503 + code 130', () => {
+  it('is sent once, and the call ends with the server’s own classification', async () => {
+    const seen = recordRequests(server);
+    use(http.put(`${API}/2/upload`, () => respond.json(v1Error(130), 503)));
+    const x = createClient({ rateLimit: false });
+    const body = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('chunk'));
+        controller.close();
+      },
+    });
+    const call = watch(x.put('/2/upload', { body, headers: { 'content-type': 'text/plain' } }));
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(seen).toHaveLength(1);
+    expect(call.error).toMatchObject({ name: 'RetryableError', status: 503, codes: [{ code: 130 }] });
+    expect((call.error as CalmError).giveUp).toMatch(/stream/);
+  });
+});
