@@ -8,6 +8,7 @@ import type { CalmError, RequestSummary } from '../errors/CalmError.ts';
 import { PermanentError } from '../errors/PermanentError.ts';
 import { RateLimitError } from '../errors/RateLimitError.ts';
 import { RetryableError } from '../errors/RetryableError.ts';
+import { type PaginateOptions, type Paginator, paginate } from '../paginate/paginate.ts';
 import type { RateLimitInfo } from '../rate-limit/parse.ts';
 import { exponentialWithPositiveJitter, fullJitter, untilServerTime } from '../retry/backoff.ts';
 import { RetryBudget } from '../retry/budget.ts';
@@ -60,6 +61,11 @@ export interface CalmClient {
     path: string,
     options?: RequestOptions,
   ): Promise<CalmResponse<T>>;
+  /**
+   * Reads a paginated endpoint as an async iterable of pages, each through `get()` (limiter, retries), each with
+   * the `cursor` to resume after it. See the README's `client.paginate()`.
+   */
+  paginate<T = unknown>(path: string, options?: PaginateOptions): Paginator<T>;
   /** The retry budget's tokens left (Infinity when the budget is off). */
   readonly retryTokens: number;
   /** Calls waiting in the rate limiter now. */
@@ -692,13 +698,14 @@ export function createClient(options: ClientOptions = {}): CalmClient {
     }
   }
 
-  return {
+  const client: CalmClient = {
     get: (path, options) => request('GET', path, options),
     post: (path, options) => request('POST', path, options),
     put: (path, options) => request('PUT', path, options),
     patch: (path, options) => request('PATCH', path, options),
     delete: (path, options) => request('DELETE', path, options),
     request: (method, path, options) => request(method, path, options),
+    paginate: (path, options) => paginate(client, path, options),
     get retryTokens() {
       return budget?.tokens ?? Number.POSITIVE_INFINITY;
     },
@@ -710,6 +717,7 @@ export function createClient(options: ClientOptions = {}): CalmClient {
       await limiter?.close();
     },
   };
+  return client;
 }
 
 /** `'/2/tweets'` and `'2/tweets'` both append to the base URL; an absolute URL is used as it is. */
