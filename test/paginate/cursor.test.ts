@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createClient, ENDPOINT_RULES, inspectCursor, PAGINATE_DEFAULTS } from '../../src/index.ts';
 import { encodeCursor, fingerprint, newerId, olderId } from '../../src/paginate/cursor.ts';
@@ -86,12 +88,16 @@ describe('paginate options', () => {
     expect(() => x.paginate('/2/users/1/tweets', options as never)).toThrow(message);
   });
 
-  it('documents its defaults in one object', () => {
+  it('declares its defaults in one object, which the README shows', () => {
     expect(PAGINATE_DEFAULTS).toEqual({
       maxPages: Number.POSITIVE_INFINITY,
       maxItems: Number.POSITIVE_INFINITY,
       maxEmptyPages: 5,
       keepErrors: 20,
     });
+    const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+    for (const [name, value] of Object.entries(PAGINATE_DEFAULTS)) {
+      expect(readme).toContain(`| \`${name}\` | \`number\` | \`${value}\` |`);
+    }
   });
 });

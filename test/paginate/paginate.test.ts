@@ -1,14 +1,6 @@
 import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
-import {
-  emptyPageWithToken,
-  notFound,
-  pagedList,
-  paginated,
-  rateLimitedOnPage,
-  repeatedToken,
-  usageCapOnPage,
-} from '../../mocks/index.ts';
+import { emptyPageWithToken, notFound, pagedList, paginated, rateLimitedOnPage } from '../../mocks/index.ts';
 import {
   createClient,
   inspectCursor,
