@@ -1,4 +1,4 @@
-import type { RequestOptions, SearchParams } from '../client/options.ts';
+import { checkRequestOptions, type RequestOptions, type SearchParams } from '../client/options.ts';
 import { checkKeys, checkNumber, describe, isRecord } from '../utils/validate.ts';
 import type { TokenParam } from './rules.ts';
 
@@ -83,7 +83,8 @@ export function normalizePaginate(options: unknown): NormalizedPaginate {
     maxItems: count('maxItems', 1),
     maxEmptyPages: count('maxEmptyPages', 0),
     keepErrors: count('keepErrors', 0),
-    request: request as RequestOptions,
+    // The per-page options, checked now by the client's own rules rather than at the first page.
+    request: checkRequestOptions(request),
   };
 }
 

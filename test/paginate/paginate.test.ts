@@ -9,9 +9,10 @@ import {
   type Page,
   PaginationError,
   type Paginator,
+  paginate,
   RateLimitError,
 } from '../../src/index.ts';
-import { API, recordRequests, settle, T0, useMockServer } from '../helpers.ts';
+import { API, recordRequests, settle, T0, TOKEN, useMockServer } from '../helpers.ts';
 
 const { server, use } = useMockServer();
 const TWEETS = `${API}/2/users/:id/tweets`;
@@ -312,5 +313,44 @@ describe('polling, partial errors, limits', () => {
     await settle(Promise.resolve(), 120_000);
     expect(list.log.map((entry) => entry.page)).toEqual([0, 1]);
     expect(pages.cursor).toBe(seen[0]!.cursor);
+  });
+});
+
+describe('the cursor and the loop guard', () => {
+  it('carries no credential and no query value, only the query’s fingerprint', async () => {
+    use(paginated(TWEETS, { total: 30 }));
+    const x = createClient({ auth: { bearer: TOKEN } });
+    const { seen } = await crawl(
+      x.paginate(PATH, { searchParams: { max_results: 10, query: 'secret-campaign' }, maxPages: 1 }),
+    );
+    const decoded = atob(seen[0]!.cursor.slice(4).replace(/-/g, '+').replace(/_/g, '/'));
+    expect(decoded).not.toContain(TOKEN.slice(0, 20));
+    expect(decoded).not.toContain('secret-campaign');
+    expect(Object.keys(JSON.parse(decoded))).toEqual(['v', 'p', 'q', 'n', 'i', 't', 'o', 'w', 's']);
+  });
+
+  it('remembers the last 1,024 tokens: a token from further back is not held against the crawl', async () => {
+    // A stub client (paginate only calls get): page n's token is `t<n>`; page 1,100 hands back page 1's token,
+    // page 1,101 (asked with it a second time) ends the crawl.
+    let calls = 0;
+    const stub = {
+      get: async (_path: string, options?: { searchParams?: URLSearchParams }) => {
+        calls++;
+        const token = options?.searchParams?.get('pagination_token');
+        const page = token ? Number(token.slice(1)) : 0;
+        const next = calls === 1101 ? undefined : page === 1100 ? 't1' : `t${page + 1}`;
+        return {
+          data: [{ id: String(calls) }],
+          errors: [],
+          body: {
+            data: [{ id: String(calls) }],
+            meta: { result_count: 1, ...(next && { next_token: next }) },
+          },
+        };
+      },
+    } as unknown as Parameters<typeof paginate>[0];
+    let pages = 0;
+    for await (const _ of paginate(stub, PATH)) pages++;
+    expect(pages).toBe(1101);
   });
 });
