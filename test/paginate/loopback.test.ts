@@ -32,6 +32,30 @@ async function drain(pages: Paginator<{ id: string }>) {
   }
 }
 
+describe('windows over a real socket', () => {
+  it('a crawl of four windows’ worth of pages draws no 429 and takes three window lengths', async () => {
+    const api = createMockXApi({
+      alignWindows: true,
+      endpoints: [
+        { method: 'GET', path: '/2/users/:id/tweets', limit: 3, windowMs: 2000, pages: { total: 120 } },
+      ],
+    });
+    mock = await startMockServer(api.handlers);
+    const x = createClient({ baseUrl: mock.url, random: () => 0 });
+    const started = Date.now();
+    const { ids, error } = await drain(x.paginate(PATH, { searchParams: { max_results: 10 } }));
+    const elapsed = Date.now() - started;
+    expect(error).toBeUndefined();
+    expect(ids).toEqual(all(120));
+    expect(api.stats.byStatus).toEqual({ 200: 12 });
+    expect(api.stats.windows.map((w) => w.served)).toEqual([3, 3, 3, 3]);
+    // Windows start on whole seconds (X's resets are whole seconds), so the first is up to 1 s short; each refill
+    // comes 250 ms (resetMarginMs) after its reset. Three more windows: 6 s, less that, plus the margin.
+    expect(elapsed).toBeGreaterThanOrEqual(5000);
+    expect(elapsed).toBeLessThan(6600);
+  }, 20_000);
+});
+
 describe('resume over a real socket', () => {
   it('after a usage cap: error.cursor resumes at the capped page', async () => {
     const api = createMockXApi({
