@@ -1,10 +1,9 @@
 import type { CalmClient, CalmResponse } from '../client/client.ts';
 import { isCalmError } from '../errors/CalmError.ts';
 import { PaginationError } from '../errors/PaginationError.ts';
-import { endpointTemplate } from '../scheduler/bucket.ts';
-import { encodeCursor, fingerprint, inspectCursor, newerId, olderId } from './cursor.ts';
+import { type CursorState, encodeCursor, inspectCursor } from './cursor.ts';
 import { normalizePaginate, type PaginateOptions } from './options.ts';
-import { ruleFor } from './rules.ts';
+import { advance, crawlQuery } from './query.ts';
 import { type ErrorSummary, summarizeErrors } from './summary.ts';
 
 /** One page: the call's whole response (its own `data`, `includes`, `errors`, `meta`) and where to resume after it. */
@@ -37,13 +36,6 @@ export interface Paginator<T = unknown> extends AsyncIterable<Page<T>> {
 
 export type { PaginateOptions };
 
-interface PageMeta {
-  readonly next_token?: unknown;
-  readonly result_count?: unknown;
-  readonly newest_id?: unknown;
-  readonly oldest_id?: unknown;
-}
-
 /** Tokens remembered against loops: X's repeats come back at once (T2#116, T2#404); a bound keeps memory flat. */
 const REMEMBERED_TOKENS = 1024;
 
@@ -54,7 +46,6 @@ interface Envelope<T> {
 }
 
 const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
-const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
 
 /**
  * Reads a paginated X endpoint page by page through `client.get()`, so every page goes through the client's
@@ -66,47 +57,22 @@ export function paginate<T = unknown>(
   options: PaginateOptions = {},
 ): Paginator<T> {
   const config = normalizePaginate(options);
-  if (typeof path !== 'string' || path === '') throw new TypeError('`path` must be a non-empty string');
-  const pathname = new URL(path, 'http://calmfetch.invalid/').pathname;
-  const rule = ruleFor(endpointTemplate(pathname));
-  const tokenParam = config.tokenParam ?? rule.tokenParam;
-  const query = config.query;
-  for (const name of ['pagination_token', 'next_token']) {
-    if (query.has(name)) {
-      throw new TypeError(`\`searchParams.${name}\` is set by the crawl: pass a page's \`cursor\` to resume`);
-    }
-  }
-  const range = rule.maxResults;
-  if (range) {
-    const given = query.get('max_results');
-    if (given === null) {
-      query.set('max_results', String(range.max));
-    } else if (!/^\d+$/.test(given) || Number(given) < range.min || Number(given) > range.max) {
-      throw new TypeError(
-        `\`searchParams.max_results\` must be an integer from ${range.min} to ${range.max} on this endpoint; got ${given}`,
-      );
-    }
-  }
-  const sinceId = query.get('since_id') ?? undefined;
-  const stable = [...query].sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0));
-  const queryHash = fingerprint(JSON.stringify(['GET', pathname, stable]));
-
-  let state = {
+  const { pathname, query, tokenParam, queryHash, sinceId } = crawlQuery(path, config);
+  let state: CursorState = {
     path: pathname,
     queryHash,
-    nextToken: undefined as string | undefined,
+    nextToken: undefined,
     pages: 0,
     items: 0,
-    oldestId: undefined as string | undefined,
-    newestId: undefined as string | undefined,
-    nextSinceId: undefined as string | undefined,
+    oldestId: undefined,
+    newestId: undefined,
+    nextSinceId: undefined,
   };
   if (config.cursor !== undefined) {
-    const saved = inspectCursor(config.cursor);
-    if (saved.queryHash !== queryHash || saved.path !== pathname) {
+    state = inspectCursor(config.cursor);
+    if (state.queryHash !== queryHash || state.path !== pathname) {
       throw new TypeError('`cursor` was taken from a different query (path or searchParams differ)');
     }
-    state = { ...state, ...saved };
   }
   let cursor = encodeCursor(state);
   let done: { reason: DoneReason } | undefined =
@@ -126,11 +92,8 @@ export function paginate<T = unknown>(
         if (done) return;
         config.request.signal?.throwIfAborted();
         const token = state.nextToken;
-        if (token !== undefined) {
-          if (used.has(token))
-            throw new PaginationError('loop', { cursor, path: pathname, pages: state.pages });
-          used.add(token);
-          if (used.size > REMEMBERED_TOKENS) used.delete(used.values().next().value as string);
+        if (token !== undefined && used.has(token)) {
+          throw new PaginationError('loop', { cursor, path: pathname, pages: state.pages });
         }
         const searchParams = new URLSearchParams(query);
         if (token !== undefined) searchParams.set(tokenParam, token);
@@ -142,22 +105,17 @@ export function paginate<T = unknown>(
             Object.defineProperty(error, 'cursor', { value: cursor, enumerable: true, configurable: true });
           throw error;
         }
+        // A token counts as used once its page came: after a failure, iterating again asks for the page again.
+        if (token !== undefined) {
+          used.add(token);
+          if (used.size > REMEMBERED_TOKENS) used.delete(used.values().next().value as string);
+        }
         // The body as X sent it: a page with only `meta` (an empty page) is an envelope too.
         const body = (isObject(response.body) ? response.body : {}) as Envelope<T>;
-        const meta = isObject(body.meta) ? (body.meta as PageMeta) : {};
         const data = Array.isArray(body.data) ? body.data : [];
         const count = data.length;
         const index = state.pages;
-        state = {
-          ...state,
-          nextToken: text(meta.next_token),
-          pages: index + 1,
-          items: state.items + count,
-          oldestId: olderId(state.oldestId, text(meta.oldest_id)),
-          newestId: newerId(state.newestId, text(meta.newest_id)),
-          // Polling: the next since_id comes from the first page only (search/integrate/paginate.mdx).
-          nextSinceId: index === 0 ? (text(meta.newest_id) ?? sinceId) : state.nextSinceId,
-        };
+        state = advance(state, isObject(body.meta) ? body.meta : {}, count, sinceId);
         cursor = encodeCursor(state);
         runPages++;
         runItems += count;

@@ -172,6 +172,19 @@ describe('failures carry the cursor', () => {
     expect(list.log.map((entry) => entry.page)).toEqual([0, 1, 2, 3, 3, 4]);
   });
 
+  it('the same paginator, iterated again after a failure, asks for the failed page again (not a loop)', async () => {
+    const list = pagedList({ total: 40, faults: [{ page: 2, kind: 'usage-capped' }] });
+    use(paginated(TWEETS, list));
+    const pages = createClient().paginate<Post>(PATH, { searchParams: { max_results: 10 } });
+    const first = await crawl(pages);
+    expect(isRateLimitError(first.error)).toBe(true);
+    const again = await crawl(pages);
+    expect(again.error).toBeUndefined();
+    expect([...first.ids, ...again.ids]).toEqual(range(0, 40));
+    expect(list.log.map((entry) => entry.page)).toEqual([0, 1, 2, 2, 3]);
+    expect(pages.done).toEqual({ reason: 'end' });
+  });
+
   it('a wait beyond retry.maxWaitMs throws at once with retryAt and cursor', async () => {
     use(rateLimitedOnPage(TWEETS, 1, { total: 50, resetInSeconds: 900 }));
     const pages = createClient().paginate(PATH, {
