@@ -9,6 +9,7 @@ import {
   createClient,
   isCalmError,
 } from '../src/index.ts';
+import { CRAWL_ENDPOINT, crawlPhase } from './paginate.ts';
 
 export interface ScenarioOptions {
   readonly baseUrl: string;
@@ -73,6 +74,7 @@ export function demoApi(bearer: string, baseUrl?: string): MockXApiOptions {
       { method: 'GET', path: '/2/users/me', limit: 3, windowMs: 8_000 },
       { method: 'GET', path: '/2/users/by/username/:username', limit: 100, windowMs: 900_000 },
       { method: 'POST', path: '/2/tweets', limit: 100, windowMs: 900_000 },
+      CRAWL_ENDPOINT,
     ],
     faults: [
       { method: 'GET', path: '/2/users/by/username/:username', kind: 'over-capacity', times: 2 },
@@ -246,6 +248,14 @@ export async function runScenario(options: ScenarioOptions): Promise<PhaseResult
       };
     },
   );
+
+  if (!live) {
+    await phase(
+      'A long read that resumes',
+      'client.paginate() reads a timeline page by page, saving a cursor after each: it meets a spent window (3 requests per 10 s), is stopped mid-wait, and resumes from the checkpoint.',
+      (x) => crawlPhase(x, print, () => counters.rateLimited),
+    );
+  }
 
   await x.close();
   return results;

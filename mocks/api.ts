@@ -1,5 +1,6 @@
 import { HttpResponse, http, type RequestHandler } from 'msw';
 import { lookupBody, v1Error } from './bodies.ts';
+import { type PagedList, type PagedListOptions, pagedList } from './paginated.ts';
 import { type FaultKind, xFailures } from './responses.ts';
 
 export type { FaultKind };
@@ -12,6 +13,8 @@ export interface MockEndpoint {
   readonly limit?: number;
   /** The window's length; it starts with the first request, as X's do. @default 900000 (15 min) */
   readonly windowMs?: number;
+  /** Serve a paginated list here (`max_results`, tokens, `since_id`/`until_id`, faults per page). */
+  readonly pages?: PagedListOptions;
   /** The answer when the window allows; by default the fake's own (Posts by id, create a Post, …). */
   readonly respond?: (
     request: Request,
@@ -121,6 +124,11 @@ export function createMockXApi(options: MockXApiOptions): MockXApi {
     return HttpResponse.json({ data: { id: '2244994945', name: 'X Developers', username: 'XDevelopers' } });
   };
 
+  const lists = new Map<MockEndpoint, PagedList>();
+  for (const endpoint of options.endpoints) {
+    if (endpoint.pages) lists.set(endpoint, pagedList({ now, ...endpoint.pages }));
+  }
+
   const handlers = options.endpoints.map((endpoint) =>
     http[endpoint.method.toLowerCase() as 'get'](
       `${baseUrl}${endpoint.path}`,
@@ -179,9 +187,12 @@ export function createMockXApi(options: MockXApiOptions): MockXApi {
             (w) => w.start === opened && w.endpoint === `${endpoint.method} ${endpoint.path}`,
           );
           if (record) record.served++;
+          const list = lists.get(endpoint);
           const answer = await (endpoint.respond
             ? endpoint.respond(request, params)
-            : defaultAnswer(endpoint, request, params));
+            : list
+              ? list.answer(request)
+              : defaultAnswer(endpoint, request, params));
           const response = new Response(answer.body, { status: answer.status, headers: answer.headers });
           for (const [name, value] of Object.entries({
             ...headers,
@@ -207,6 +218,7 @@ export function createMockXApi(options: MockXApiOptions): MockXApi {
         left: fault.times ?? 1,
         skip: fault.after ?? 0,
       }));
+      for (const list of lists.values()) list.reset();
       stats.requests = 0;
       stats.maxInFlight = 0;
       stats.windows.length = 0;

@@ -63,3 +63,19 @@ export function lookupBody(
 /** The HTML page a proxy sends in front of X when it is down. */
 export const PROXY_502_HTML =
   '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>';
+
+/** X's 400 for a token it does not accept (quoted in strohne/Facepager#191). */
+export function invalidTokenBody(param: string, value: string): Record<string, unknown> {
+  return {
+    errors: [
+      {
+        parameters: { [param]: [value] },
+        message: `The \`${param}\` query parameter value [${value}] is not a valid token`,
+      },
+    ],
+    ...problem('invalid-request', {
+      title: 'Invalid Request',
+      detail: 'One or more parameters to your request was invalid.',
+    }),
+  };
+}

@@ -2,7 +2,15 @@
 
 export type { FaultKind, MockEndpoint, MockFault, MockXApi, MockXApiOptions, MockXApiStats } from './api.ts';
 export { createMockXApi } from './api.ts';
-export { lookupBody, notFound, PROXY_502_HTML, problem, usageCapped, v1Error } from './bodies.ts';
+export {
+  invalidTokenBody,
+  lookupBody,
+  notFound,
+  PROXY_502_HTML,
+  problem,
+  usageCapped,
+  v1Error,
+} from './bodies.ts';
 export type { HandlerOptions } from './handlers.ts';
 export {
   authError,
@@ -20,6 +28,17 @@ export {
 } from './handlers.ts';
 export type { RateLimitHeaderOptions } from './headers.ts';
 export { rateLimitHeaders } from './headers.ts';
+export type { PagedList, PagedListOptions, PageFault, PageFaultKind } from './paginated.ts';
+export {
+  emptyPageWithToken,
+  invalidTokenOnPage,
+  pagedList,
+  paginated,
+  perSecondLimitOnPage,
+  rateLimitedOnPage,
+  repeatedToken,
+  usageCapOnPage,
+} from './paginated.ts';
 export { respond, xFailures } from './responses.ts';
 export type { MockServer } from './server.ts';
 export { startMockServer } from './server.ts';

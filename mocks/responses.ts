@@ -1,5 +1,5 @@
 import { HttpResponse, type JsonBodyType } from 'msw';
-import { PROXY_502_HTML, problem, usageCapped, v1Error } from './bodies.ts';
+import { invalidTokenBody, PROXY_502_HTML, problem, usageCapped, v1Error } from './bodies.ts';
 import { rateLimitHeaders } from './headers.ts';
 
 type Extra = Record<string, string>;
@@ -30,6 +30,9 @@ export const xFailures = {
   // X sends the usage cap while x-rate-limit-remaining is still far above 0.
   'usage-capped': (headers?: Extra) =>
     problemJson(usageCapped(), 429, { ...rateLimitHeaders({ remaining: 297, limit: 300 }), ...headers }),
+  // A page token X no longer accepts (expired, or never valid): 400 invalid-request naming the parameter.
+  'invalid-pagination-token': (headers?: Extra) =>
+    problemJson(invalidTokenBody('pagination_token', 'expired'), 400, headers),
 } as const satisfies Record<string, (headers?: Extra) => Response>;
 
 export type FaultKind = keyof typeof xFailures;

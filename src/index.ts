@@ -25,6 +25,8 @@ export { createClient } from './client/client.ts';
 export { AuthError, isAuthError } from './errors/AuthError.ts';
 export type { CalmErrorDetails, RequestSummary } from './errors/CalmError.ts';
 export { CalmError, isCalmError } from './errors/CalmError.ts';
+export type { PaginationStop } from './errors/PaginationError.ts';
+export { isPaginationError, PaginationError } from './errors/PaginationError.ts';
 export { isPermanentError, PermanentError } from './errors/PermanentError.ts';
 export { isRateLimitError, RateLimitError } from './errors/RateLimitError.ts';
 export { isRetryableError, RetryableError } from './errors/RetryableError.ts';
@@ -42,6 +44,15 @@ export type {
   RetryOptions,
   SearchParams,
 } from './options/types.ts';
+export type { CursorState } from './paginate/cursor.ts';
+export { inspectCursor } from './paginate/cursor.ts';
+export type { PaginateOptions } from './paginate/options.ts';
+export { PAGINATE_DEFAULTS } from './paginate/options.ts';
+export type { DoneReason, Page, Paginator } from './paginate/paginate.ts';
+export { paginate } from './paginate/paginate.ts';
+export type { EndpointRule, TokenParam } from './paginate/rules.ts';
+export { ENDPOINT_RULES } from './paginate/rules.ts';
+export type { ErrorSummary } from './paginate/summary.ts';
 export type { ParseOptions, RateLimitInfo, RateLimitWindow } from './rate-limit/parse.ts';
 export { parseRateLimit } from './rate-limit/parse.ts';
 export type { CalmEvent, CalmEventType } from './result/events.ts';

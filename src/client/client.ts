@@ -2,6 +2,7 @@ import type { ExchangeContext } from '../exchange/exchange.ts';
 import { createHttp } from '../exchange/exchange.ts';
 import { normalizeClientOptions } from '../options/normalize.ts';
 import type { ClientOptions, RequestOptions } from '../options/types.ts';
+import { type PaginateOptions, type Paginator, paginate } from '../paginate/paginate.ts';
 import { Credentials } from '../request/credentials.ts';
 import { type Call, planCall, summaryOf } from '../request/plan.ts';
 import { type CallScope, ClientClosed } from '../request/scope.ts';
@@ -31,6 +32,11 @@ export interface CalmClient {
     path: string,
     options?: RequestOptions,
   ): Promise<CalmResponse<T>>;
+  /**
+   * Reads a paginated endpoint as an async iterable of pages, each through `get()` (limiter, retries), each with
+   * the `cursor` to resume after it. See the README's `client.paginate()`.
+   */
+  paginate<T = unknown>(path: string, options?: PaginateOptions): Paginator<T>;
   /** The retry budget's tokens left (Infinity when the budget is off). */
   readonly retryTokens: number;
   /** Calls waiting in the rate limiter now: for their bucket's window or for a `maxConcurrent` slot. */
@@ -122,13 +128,14 @@ export function createClient(options: ClientOptions = {}): CalmClient {
     return runCall<T>(pipeline, call);
   }
 
-  return {
+  const client: CalmClient = {
     get: (path, options) => request('GET', path, options),
     post: (path, options) => request('POST', path, options),
     put: (path, options) => request('PUT', path, options),
     patch: (path, options) => request('PATCH', path, options),
     delete: (path, options) => request('DELETE', path, options),
     request: (method, path, options) => request(method, path, options),
+    paginate: (path, options) => paginate(client, path, options),
     get retryTokens() {
       return pipeline.budget?.tokens ?? Number.POSITIVE_INFINITY;
     },
@@ -143,4 +150,5 @@ export function createClient(options: ClientOptions = {}): CalmClient {
       await limiter?.close();
     },
   };
+  return client;
 }

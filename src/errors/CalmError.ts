@@ -41,6 +41,11 @@ export class CalmError extends Error {
   /** Rate-limited by a usage cap: not worth waiting for. */
   readonly capped: boolean;
   readonly giveUp: string | undefined;
+  /**
+   * Set on an error thrown by `client.paginate()`: the cursor to resume from (the position before the page that
+   * failed). Absent on a single call's error.
+   */
+  declare readonly cursor?: string;
 
   constructor(message: string, details: CalmErrorDetails, options?: { cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
@@ -75,6 +80,7 @@ export class CalmError extends Error {
       capped: this.capped,
       giveUp: this.giveUp,
       request: this.request,
+      ...(this.cursor !== undefined && { cursor: this.cursor }),
     };
   }
 }

@@ -50,5 +50,9 @@ function isEnvelope(
   body: unknown,
 ): body is { data?: unknown; includes?: unknown; meta?: unknown; errors?: unknown } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
-  return Object.hasOwn(body, 'data') || Array.isArray((body as { errors?: unknown }).errors);
+  if (Object.hasOwn(body, 'data') || Array.isArray((body as { errors?: unknown }).errors)) return true;
+  // X's empty page: `{ "meta": { "result_count": 0 } }` alone (another API's own `meta` beside a payload is not).
+  return Object.hasOwn(body, 'meta') && Object.keys(body).every((key) => ENVELOPE_KEYS.has(key));
 }
+
+const ENVELOPE_KEYS = new Set(['data', 'includes', 'meta', 'errors']);

@@ -20,7 +20,7 @@ describe('npm run demo (the scenario)', () => {
       print: (line) => lines.push(line),
       onWait: (until) => waits.push(until),
     });
-    await vi.advanceTimersByTimeAsync(60_000);
+    await vi.advanceTimersByTimeAsync(80_000);
     const results = await done;
 
     expect(results.map((r) => [r.phase, r.asExpected])).toEqual([
@@ -30,6 +30,7 @@ describe('npm run demo (the scenario)', () => {
       ['An over-capacity blip', true],
       ['A write is never sent twice', true],
       ['An expired token', true],
+      ['A long read that resumes', true],
     ]);
     const byPhase = Object.fromEntries(results.map((r) => [r.phase, r]));
     // The burst: 5 calls in the first 10 s window, 3 in the next, no 429, about one window of queueing.
@@ -40,8 +41,13 @@ describe('npm run demo (the scenario)', () => {
     expect(byPhase['A window spent by someone else']).toMatchObject({ requests: 2, rateLimited: 1 });
     expect(byPhase['An over-capacity blip']).toMatchObject({ requests: 3 });
     expect(byPhase['A write is never sent twice']).toMatchObject({ requests: 1 });
-    // 200s: 1 lookup + 8 burst + 3 by the other app + 1 after the wait + 1 after the blip + 1 after the refresh.
-    expect(api.stats.byStatus).toEqual({ 200: 15, 401: 2, 429: 1, 500: 1, 503: 2 });
+    // 200s: 1 lookup + 8 burst + 3 by the other app + 1 after the wait + 1 after the blip + 1 after the refresh
+    // + 5 pages.
+    // The crawl: 5 pages, each once, in two windows of 3 requests, with no 429. Six attempts: the stop came while
+    // page 3 was queued in the limiter, so it was never sent (the server saw 5 pages: see byStatus).
+    expect(byPhase['A long read that resumes']).toMatchObject({ calls: 5, requests: 6, rateLimited: 0 });
+    expect(byPhase['A long read that resumes']!.ms).toBeGreaterThanOrEqual(9_000);
+    expect(api.stats.byStatus).toEqual({ 200: 20, 401: 2, 429: 1, 500: 1, 503: 2 });
     expect(lines.some((l) => l.includes('waiting') && l.includes('for the reset'))).toBe(true);
     expect(waits.filter((w) => w !== undefined).length).toBeGreaterThan(0);
     expect(lines.join('\n')).not.toContain(TOKEN);

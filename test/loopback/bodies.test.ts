@@ -86,3 +86,19 @@ describe('binary and streamed bodies', () => {
     });
   });
 });
+
+describe('the v2 envelope', () => {
+  it("an empty page (meta alone) is an envelope: data undefined, meta read; another API's meta beside a payload is not", async () => {
+    server = await loopback((request, response) => {
+      const body =
+        request.path === '/2/empty' ? '{"meta":{"result_count":0}}' : '{"meta":{"v":1},"items":[1,2]}';
+      response.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    });
+    const x = createClient({ baseUrl: server.url, rateLimit: false });
+    const empty = await x.get('/2/empty');
+    expect(empty.data).toBeUndefined();
+    expect(empty.meta).toEqual({ result_count: 0 });
+    const other = await x.get('/other');
+    expect(other.data).toEqual({ meta: { v: 1 }, items: [1, 2] });
+  });
+});
