@@ -20,6 +20,8 @@ export {
 } from './handlers.ts';
 export type { RateLimitHeaderOptions } from './headers.ts';
 export { rateLimitHeaders } from './headers.ts';
+export type { MockOAuth1Options, OAuth1Verdict } from './oauth1.ts';
+export { oauth1Verifier } from './oauth1.ts';
 export { respond, xFailures } from './responses.ts';
 export type { MockServer } from './server.ts';
 export { startMockServer } from './server.ts';

@@ -28,9 +28,9 @@ export interface OAuth1Request {
    * The body. A URLSearchParams, or a string sent as `application/x-www-form-urlencoded`, is signed; any other
    * body (JSON, multipart) is not, as X's signature page and the OAuth spec say.
    */
-  readonly body?: string | URLSearchParams | null;
+  readonly body?: string | URLSearchParams | null | undefined;
   /** The body's Content-Type; a string body is signed only when this is form-urlencoded. */
-  readonly contentType?: string | null;
+  readonly contentType?: string | null | undefined;
 }
 
 export interface OAuth1SignOptions {
