@@ -93,7 +93,11 @@ interface Window {
 export function createMockXApi(options: MockXApiOptions): MockXApi {
   const baseUrl = (options.baseUrl ?? 'https://api.x.com').replace(/\/+$/, '');
   const localNow = options.now ?? Date.now;
-  let clockOffsetMs = options.clockOffsetMs ?? 0;
+  const checkOffset = (ms: number) => {
+    if (!Number.isFinite(ms)) throw new TypeError('`clockOffsetMs` must be a finite number of ms');
+    return ms;
+  };
+  let clockOffsetMs = checkOffset(options.clockOffsetMs ?? 0);
   const now = () => localNow() + clockOffsetMs;
   const oauth = options.oauth1 && oauth1Verifier(options.oauth1);
   const posts = new Map(Object.entries(options.posts ?? {}));
@@ -227,8 +231,7 @@ export function createMockXApi(options: MockXApiOptions): MockXApi {
     handlers,
     stats,
     setClockOffset(ms: number) {
-      if (!Number.isFinite(ms)) throw new TypeError('`clockOffsetMs` must be a finite number of ms');
-      clockOffsetMs = ms;
+      clockOffsetMs = checkOffset(ms);
     },
     reset() {
       oauth?.reset();

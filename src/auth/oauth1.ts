@@ -130,22 +130,27 @@ export function signatureBaseString(
 }
 
 const encoder = new TextEncoder();
-/** Imported HMAC keys, per credentials object (a WeakMap: no secret is kept as a key, and nothing leaks). */
-const keys = new WeakMap<OAuth1Credentials, Promise<CryptoKey>>();
+/**
+ * Imported HMAC keys, per credentials object: a WeakMap, so nothing outlives the credentials. The signing key is
+ * kept beside its CryptoKey and compared, so that credentials changed in place are never signed with a stale key.
+ */
+const keys = new WeakMap<
+  OAuth1Credentials,
+  { readonly signingKey: string; readonly key: Promise<CryptoKey> }
+>();
 
 function hmacKey(credentials: OAuth1Credentials): Promise<CryptoKey> {
-  let key = keys.get(credentials);
-  if (key === undefined) {
-    const signingKey = `${percentEncode(credentials.consumerSecret)}&${percentEncode(credentials.tokenSecret ?? '')}`;
-    key = globalThis.crypto.subtle.importKey(
-      'raw',
-      encoder.encode(signingKey),
-      { name: 'HMAC', hash: 'SHA-1' },
-      false,
-      ['sign'],
-    );
-    keys.set(credentials, key);
-  }
+  const signingKey = `${percentEncode(credentials.consumerSecret)}&${percentEncode(credentials.tokenSecret ?? '')}`;
+  const cached = keys.get(credentials);
+  if (cached?.signingKey === signingKey) return cached.key;
+  const key = globalThis.crypto.subtle.importKey(
+    'raw',
+    encoder.encode(signingKey),
+    { name: 'HMAC', hash: 'SHA-1' },
+    false,
+    ['sign'],
+  );
+  keys.set(credentials, { signingKey, key });
   return key;
 }
 

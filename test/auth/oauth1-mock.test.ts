@@ -116,6 +116,23 @@ describe('the fake X API checks OAuth 1.0a (msw)', () => {
     expect((await signedFetch('/2/users/me', { authorization: app })).response.status).toBe(200);
   });
 
+  it('answers 401 + 32 for an unknown app key, 400 + 215 for another signature method, and ignores realm', async () => {
+    fakeX();
+    const url = `${API}/2/users/me`;
+    const otherApp = await signOAuth1({ method: 'GET', url }, { ...USER, consumerKey: 'another-app' });
+    expect((await signedFetch('/2/users/me', { authorization: otherApp })).body.errors[0].code).toBe(32);
+    const plaintext = (await signOAuth1({ method: 'GET', url }, USER)).replace('HMAC-SHA1', 'PLAINTEXT');
+    const refused = await signedFetch('/2/users/me', { authorization: plaintext });
+    expect([refused.response.status, refused.body.errors[0].code]).toEqual([400, 215]);
+    const withRealm = (await signOAuth1({ method: 'GET', url }, USER)).replace('OAuth ', 'OAuth realm="X", ');
+    expect((await signedFetch('/2/users/me', { authorization: withRealm })).response.status).toBe(200);
+  });
+
+  it('refuses a clock offset that is not a finite number', () => {
+    expect(() => fakeX({ clockOffsetMs: Number.NaN })).toThrow(/clockOffsetMs/);
+    expect(() => fakeX().setClockOffset(Number.POSITIVE_INFINITY)).toThrow(TypeError);
+  });
+
   it('counts its windows per user token, not per signature', async () => {
     fakeX();
     const remaining = [];

@@ -201,6 +201,16 @@ describe('signOAuth1: nonce, timestamp, the app-only form', () => {
     expect(oauthOf(header).get('oauth_signature')).toBe(reference('c%26s&t%20s', base));
   });
 
+  it('signs with the new secret when credentials are changed in place (no stale cached key)', async () => {
+    const request = { method: 'GET', url: 'https://api.x.com/2/users/me' };
+    const mutable = { ...credentials };
+    const before = await signOAuth1(request, mutable, { nonce: 'n', timestamp: 5 });
+    mutable.tokenSecret = 'rotated';
+    const after = await signOAuth1(request, mutable, { nonce: 'n', timestamp: 5 });
+    expect(after).not.toBe(before);
+    expect(after).toBe(await signOAuth1(request, { ...mutable }, { nonce: 'n', timestamp: 5 }));
+  });
+
   it('leaves oauth_token out and ends the key with & when there is no token (request token, app-only)', async () => {
     const request = { method: 'POST', url: 'https://api.x.com/oauth/request_token' };
     const options = { nonce: 'n', timestamp: 7, oauthParams: { oauth_callback: 'oob' } };
