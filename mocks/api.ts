@@ -1,5 +1,6 @@
 import { HttpResponse, http, type RequestHandler } from 'msw';
 import { lookupBody, v1Error } from './bodies.ts';
+import { type MockOAuth1Options, oauth1Verifier } from './oauth1.ts';
 import { type PagedList, type PagedListOptions, pagedList } from './paginated.ts';
 import { type FaultKind, xFailures } from './responses.ts';
 
@@ -43,8 +44,18 @@ export interface MockXApiOptions {
   readonly posts?: Readonly<Record<string, string>>;
   /** Only this bearer token is accepted (401 + code 89 otherwise); any when absent. */
   readonly bearer?: string;
+  /**
+   * OAuth 1.0a: check every `Authorization: OAuth …` request's signature, token and timestamp (401 + 32, 89 or
+   * 135, as X answers); without `bearer`, a request without OAuth is refused (400 + 215).
+   */
+  readonly oauth1?: MockOAuth1Options;
   /** The clock. @default Date.now */
   readonly now?: () => number;
+  /**
+   * Runs the fake's clock ahead (positive) or behind (negative) of `now`: its `Date` header, its windows and its
+   * OAuth timestamp check. Change it later with `setClockOffset`. @default 0
+   */
+  readonly clockOffsetMs?: number;
   /**
    * Start each window on a whole second, so that the reset X reports (whole epoch seconds) is the window's true
    * end; by default a window starts with its first request and the reported reset is rounded up.
@@ -66,8 +77,10 @@ export interface MockXApi {
   /** msw handlers: `server.use(...api.handlers)`, or serve them with `startMockServer`. */
   readonly handlers: readonly RequestHandler[];
   readonly stats: MockXApiStats;
-  /** Forgets windows, faults used and stats. */
+  /** Forgets windows, faults used, OAuth nonces seen and stats (not the clock offset). */
   reset(): void;
+  /** Moves the fake's clock: `ms` ahead of `now` (negative: behind). */
+  setClockOffset(ms: number): void;
 }
 
 interface Window {
@@ -82,7 +95,14 @@ interface Window {
  */
 export function createMockXApi(options: MockXApiOptions): MockXApi {
   const baseUrl = (options.baseUrl ?? 'https://api.x.com').replace(/\/+$/, '');
-  const now = options.now ?? Date.now;
+  const localNow = options.now ?? Date.now;
+  const checkOffset = (ms: number) => {
+    if (!Number.isFinite(ms)) throw new TypeError('`clockOffsetMs` must be a finite number of ms');
+    return ms;
+  };
+  let clockOffsetMs = checkOffset(options.clockOffsetMs ?? 0);
+  const now = () => localNow() + clockOffsetMs;
+  const oauth = options.oauth1 && oauth1Verifier(options.oauth1);
   const posts = new Map(Object.entries(options.posts ?? {}));
   let windows = new Map<string, Window>();
   let faults = (options.faults ?? []).map((fault) => ({
@@ -148,14 +168,24 @@ export function createMockXApi(options: MockXApiOptions): MockXApi {
             fault.left--;
             return count(xFailures[fault.kind]());
           }
+          const time = now();
           const authorization = request.headers.get('authorization') ?? '';
-          if (options.bearer !== undefined && authorization !== `Bearer ${options.bearer}`) {
-            return count(HttpResponse.json(v1Error(89), { status: 401 }));
+          let identity = authorization;
+          if (oauth && (/^OAuth\s/i.test(authorization) || options.bearer === undefined)) {
+            const verdict = await oauth.verify(request, time);
+            if ('refusal' in verdict) return count(verdict.refusal);
+            identity = verdict.identity;
+          } else if (options.bearer !== undefined && authorization !== `Bearer ${options.bearer}`) {
+            return count(
+              HttpResponse.json(v1Error(89), {
+                status: 401,
+                headers: { date: new Date(time).toUTCString() },
+              }),
+            );
           }
           const limit = endpoint.limit ?? 900;
           const windowMs = endpoint.windowMs ?? 900_000;
-          const key = `${endpoint.method} ${endpoint.path} ${authorization}`;
-          const time = now();
+          const key = `${endpoint.method} ${endpoint.path} ${identity}`;
           let window = windows.get(key);
           if (!window || time >= window.start + windowMs) {
             window = { start: options.alignWindows ? Math.floor(time / 1000) * 1000 : time, count: 0 };
@@ -211,7 +241,11 @@ export function createMockXApi(options: MockXApiOptions): MockXApi {
   return {
     handlers,
     stats,
+    setClockOffset(ms: number) {
+      clockOffsetMs = checkOffset(ms);
+    },
     reset() {
+      oauth?.reset();
       windows = new Map();
       faults = (options.faults ?? []).map((fault) => ({
         ...fault,

@@ -17,6 +17,9 @@ async function toRequest(message: IncomingMessage, origin: string): Promise<Requ
     if (typeof value === 'string') headers.set(name, value);
     else if (Array.isArray(value)) for (const item of value) headers.append(name, item);
   }
+  // The handlers see the rewritten origin; say where the request really went (RFC 7239), so that the fake can
+  // check an OAuth 1.0a signature, which covers the URL the client used.
+  if (message.headers.host) headers.set('forwarded', `host="${message.headers.host}";proto=http`);
   const method = message.method ?? 'GET';
   return new Request(new URL(message.url ?? '/', origin), {
     method,

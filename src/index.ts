@@ -1,5 +1,9 @@
 // The public surface of calmfetch: every export by name, no logic.
 
+export type { OAuth1Credentials, OAuth1Request, OAuth1SignOptions } from './auth/oauth1.ts';
+export { normalizeOAuth1, oauth1Identity, signOAuth1 } from './auth/oauth1.ts';
+export type { ServerClockOptions, SkewDecision } from './auth/server-clock.ts';
+export { DEFAULT_SKEW_TOLERANCE_MS, ServerClock, skewRetry } from './auth/server-clock.ts';
 export type {
   Catalogue,
   CatalogueOverrides,

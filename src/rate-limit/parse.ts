@@ -35,7 +35,7 @@ export interface ParseOptions {
 /** A reset or Retry-After further ahead than this is garbage (X's longest window is 24 hours). */
 export const MAX_AHEAD_MS = 7 * 24 * 60 * 60 * 1000;
 /** Skew within this is the Date header's resolution plus transit, not a wrong clock. */
-const SKEW_TOLERANCE_MS = 2000;
+export const SKEW_TOLERANCE_MS = 2000;
 
 const INTEGER = /^\s*\d{1,16}\s*$/;
 const DECIMAL = /^\s*\d{1,16}(?:\.\d{1,6})?\s*$/;
@@ -54,8 +54,10 @@ function decimal(value: string | undefined): number | undefined {
 
 let lastDate: { text: string; ms: number | undefined } = { text: '', ms: undefined };
 
-function httpDate(value: string | undefined): number | undefined {
-  if (value === undefined || value.length > 64 || !/[a-z]/i.test(value)) return undefined;
+/** An HTTP date (`Date`, `Retry-After`) as epoch ms; undefined for garbage. Never throws. */
+export function httpDate(value: string | null | undefined): number | undefined {
+  if (value == null) return undefined;
+  if (value.length > 64 || !/[a-z]/i.test(value)) return undefined;
   // Every response carries a Date that changes once a second: parse each text once.
   if (value === lastDate.text) return lastDate.ms;
   const parsed = Date.parse(value);
@@ -64,7 +66,8 @@ function httpDate(value: string | undefined): number | undefined {
   return ms;
 }
 
-function withinReach(ms: number, now: number): boolean {
+/** Whether a time read from a header is within MAX_AHEAD_MS of now, either way (further is garbage). */
+export function withinReach(ms: number, now: number): boolean {
   return ms <= now + MAX_AHEAD_MS && ms >= now - MAX_AHEAD_MS;
 }
 
