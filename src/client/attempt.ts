@@ -14,6 +14,8 @@ export type Outcome =
       readonly failure: Failure;
       /** Set when the limiter refused the call: it was never sent, and retrying cannot help. */
       readonly final?: { readonly giveUp: string; readonly retryAt: Date | undefined };
+      /** OAuth 1.0a: refused for the clock (code 135, or a skewed `Date`): re-signing on the server's clock can fix it. */
+      readonly clockSkew?: true;
     };
 
 /**
@@ -27,11 +29,13 @@ export async function runAttempt(p: Pipeline, call: Call, attempt: number): Prom
   try {
     const own = p.credentials.forAttempt(call);
     const headers = own instanceof Promise ? await own : own;
+    const signing = p.credentials.oauth1For(call);
+    const oauth1 = signing instanceof Promise ? await signing : signing;
     const ctx = call.sameOrigin ? p.exchange : p.foreign();
-    const send = () => exchange(ctx, call, headers, scope);
+    const send = () => exchange(ctx, call, headers, scope, oauth1);
     const result = p.limiter
       ? await p.limiter.schedule(
-          p.bucketOf(call, headers),
+          p.bucketOf(call, headers, oauth1),
           {
             priority: call.priority,
             signal: scope.signal,
@@ -43,7 +47,8 @@ export async function runAttempt(p: Pipeline, call: Call, attempt: number): Prom
       : await send();
     report(p, call, attempt, result.classification, result.started);
     if (result.classification.category === 'ok') return { ok: true, result };
-    return { ok: false, failure: { classification: result.classification, attempt } };
+    const failure = { classification: result.classification, attempt };
+    return { ok: false, failure, ...(result.clockSkew && { clockSkew: true }) };
   } catch (error) {
     if (error instanceof LimiterRejection && error.kind === 'closed')
       scope.end('closed', new ClientClosed(CLOSED));

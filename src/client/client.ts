@@ -1,3 +1,4 @@
+import { OAuth1Signer } from '../auth/signer.ts';
 import type { ExchangeContext } from '../exchange/exchange.ts';
 import { createHttp } from '../exchange/exchange.ts';
 import { normalizeClientOptions } from '../options/normalize.ts';
@@ -84,6 +85,7 @@ export function createClient(options: ClientOptions = {}): CalmClient {
     http: createHttp(credentials.instanceHeaders, hooks),
     fetch: baseFetch,
     catalogue: config.catalogue,
+    signer: new OAuth1Signer(),
   };
   let foreign: ExchangeContext | undefined;
   const pipeline: Pipeline = {
@@ -99,8 +101,8 @@ export function createClient(options: ClientOptions = {}): CalmClient {
       foreign ??= { ...exchange, http: createHttp(credentials.foreignHeaders, hooks) };
       return foreign;
     },
-    bucketOf: (call: Call, headers: Headers | undefined) => {
-      const identity = credentials.identity(call, headers);
+    bucketOf: (call, headers, oauth1) => {
+      const identity = credentials.identity(call, headers, oauth1);
       if (!customBucket) return defaultBucket(call.method, call.endpoint, identity);
       return String(
         customBucket({ method: call.method, url: summaryOf(call).url, endpoint: call.endpoint, identity }),

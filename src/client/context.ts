@@ -1,3 +1,4 @@
+import type { OAuth1Credentials } from '../auth/oauth1.ts';
 import type { ExchangeContext } from '../exchange/exchange.ts';
 import type { Hooks } from '../options/types.ts';
 import type { Credentials } from '../request/credentials.ts';
@@ -21,5 +22,9 @@ export interface Pipeline {
   /** ky and fetch for another origin: client headers without credentials. */
   readonly foreign: () => ExchangeContext;
   /** The limiter's bucket for an attempt. */
-  readonly bucketOf: (call: Call, headers: Headers | undefined) => string;
+  readonly bucketOf: (
+    call: Call,
+    headers: Headers | undefined,
+    oauth1: OAuth1Credentials | undefined,
+  ) => string;
 }

@@ -2,6 +2,8 @@ import ky, { type KyInstance, type Options as KyOptions } from 'ky';
 import type { Catalogue } from '../catalogue/types.ts';
 import { isJsonContentType, parseBody } from '../classify/body.ts';
 import { type Classification, classify } from '../classify/classify.ts';
+import type { OAuth1Credentials } from '../auth/oauth1.ts';
+import type { OAuth1Signer } from '../auth/signer.ts';
 import type { Hooks, ResponseType } from '../options/types.ts';
 import type { Call } from '../request/plan.ts';
 import type { CallScope } from '../request/scope.ts';
@@ -17,12 +19,16 @@ export interface Exchange {
   readonly classification: Classification;
   /** When the attempt left the limiter, epoch ms. */
   readonly started: number;
+  /** OAuth 1.0a: the refusal was the clock's fault (code 135, or a skewed `Date`): re-signing can fix it. */
+  readonly clockSkew?: boolean;
 }
 
 export interface ExchangeContext {
   readonly http: KyInstance;
   readonly fetch: typeof fetch;
   readonly catalogue: Catalogue | undefined;
+  /** Signs OAuth 1.0a attempts and keeps the server's clock. */
+  readonly signer: OAuth1Signer;
 }
 
 /** The ky instance: its retry and timeouts off (calmfetch owns both), only the hooks given. */
@@ -51,6 +57,7 @@ export async function exchange(
   call: Call,
   headers: HeadersInit | undefined,
   scope: CallScope,
+  oauth1?: OAuth1Credentials,
 ): Promise<Exchange> {
   scope.signal.throwIfAborted();
   const started = Date.now();
@@ -65,15 +72,22 @@ export async function exchange(
       // ky's timeouts are off, so its controller never aborts anything here.
       fetch: (input, init) => {
         attempt.onWire = true;
-        return ctx.fetch(input, { ...init, signal: attempt.signal });
+        if (oauth1 === undefined) return ctx.fetch(input, { ...init, signal: attempt.signal });
+        // Signed here, as sent (ky's final URL and body), after the limiter: a fresh nonce and timestamp per attempt.
+        return ctx.signer.sign(input as Request, oauth1).then((at) => {
+          signedAt = at;
+          return ctx.fetch(input, { ...init, signal: attempt.signal });
+        });
       },
     };
+    let signedAt = 0;
     const sent = call.options;
     if (headers) request.headers = headers;
     if (sent.searchParams !== undefined) request.searchParams = sent.searchParams;
     if (sent.json !== undefined) request.json = sent.json;
     if (sent.body !== undefined) request.body = sent.body;
     const response = await attempt.race(ctx.http(call.url, request));
+    if (oauth1) ctx.signer.learn(call.url, response);
     const contentType = response.headers.get('content-type') ?? undefined;
     if (response.ok && call.responseType === 'stream') {
       attempt.stopTimeout();
@@ -104,6 +118,7 @@ export async function exchange(
       json: !wantsText && (isJsonContentType(contentType) || parsed.json !== undefined),
       classification,
       started,
+      ...(oauth1 && { clockSkew: ctx.signer.isClockFault(response, classification, signedAt) }),
     };
   } finally {
     attempt.stopTimeout();

@@ -1,3 +1,4 @@
+import { normalizeOAuth1 } from '../auth/oauth1.ts';
 import type { Catalogue } from '../catalogue/types.ts';
 import { MAX_TIMER_MS } from '../retry/backoff.ts';
 import type { BucketRequest } from '../scheduler/bucket.ts';
@@ -175,8 +176,13 @@ function normalizeAuth(value: unknown): AuthOption | undefined {
       return value as AuthOption;
     throw new TypeError(`\`auth.bearer\` must be a non-empty string or a function; got ${describe(bearer)}`);
   }
+  if (isRecord(value) && Object.keys(value).length === 1 && 'oauth1' in value) {
+    const { oauth1 } = value;
+    if (typeof oauth1 === 'function') return value as AuthOption;
+    return { oauth1: normalizeOAuth1(oauth1) };
+  }
   throw new TypeError(
-    `\`auth\` must be { bearer } or a function (request) => headers; got ${describe(value)}`,
+    `\`auth\` must be { bearer }, { oauth1 } or a function (request) => headers; got ${describe(value)}`,
   );
 }
 

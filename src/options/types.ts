@@ -1,4 +1,5 @@
 import type { AfterResponseHook, BeforeRequestHook } from 'ky';
+import type { OAuth1Credentials } from '../auth/oauth1.ts';
 import type { Catalogue } from '../catalogue/types.ts';
 import type { ApiError, Classification } from '../classify/classify.ts';
 import type { CalmError, RequestSummary } from '../errors/CalmError.ts';
@@ -9,9 +10,18 @@ import type { RedisOption } from '../scheduler/redis.ts';
 // Every option a user can pass, with its documentation. Defaults live in ./defaults.ts (DEFAULTS); each
 // `@default` tag below is checked against DEFAULTS by test/options/defaults.test.ts.
 
-/** Credentials. A bearer token (or a function giving the current one), or a function giving headers per request. */
+/**
+ * Credentials. A bearer token (or a function giving the current one); OAuth 1.0a user context (the app's and the
+ * user's keys, or a function giving them per request for a service acting for many users), signed afresh for every
+ * attempt on the server's clock; or a function giving headers per request (any other scheme).
+ */
 export type AuthOption =
   | { readonly bearer: string | (() => string | Promise<string>) }
+  | {
+      readonly oauth1:
+        | OAuth1Credentials
+        | ((request: RequestSummary) => OAuth1Credentials | Promise<OAuth1Credentials>);
+    }
   | ((request: RequestSummary) => HeadersInit | Promise<HeadersInit>);
 
 export interface RetryOptions {

@@ -1,3 +1,4 @@
+import { normalizeOAuth1, type OAuth1Credentials, oauth1Identity } from '../auth/oauth1.ts';
 import type { AuthOption } from '../options/types.ts';
 import { authIdentity } from '../scheduler/bucket.ts';
 import { raceSignal } from '../utils/abort.ts';
@@ -7,14 +8,19 @@ import { type Call, summaryOf } from './plan.ts';
 /** Header names whose values are credentials: never sent to another origin, always masked. */
 export const CREDENTIAL_HEADER = /^(?:authorization|proxy-authorization|cookie)$|token|key|secret|session/i;
 
+type OAuth1Option = Extract<AuthOption, { oauth1: unknown }>['oauth1'];
+
 /**
  * The credentials stage: which headers each attempt carries, fetched afresh per attempt from a provider (a rotated
  * token is picked up by the retry), every credential learnt by the redactor before anything can show it. Client
  * credentials go only to the base URL's origin: a call to another origin is sent without them (as fetch itself
- * drops Authorization on a cross-origin redirect).
+ * drops Authorization on a cross-origin redirect). OAuth 1.0a credentials are resolved here (their identity names
+ * the bucket) and signed later, in the exchange, once the call has left the limiter: a timestamp signed before a
+ * long wait would be stale.
  */
 export class Credentials {
   readonly #auth: AuthOption | undefined;
+  readonly #oauth1: OAuth1Option | undefined;
   readonly #redactor: Redactor;
   /** Client headers plus a fixed bearer token: the ky instance sends them, a call pays nothing for them. */
   readonly instanceHeaders: Record<string, string>;
@@ -28,7 +34,11 @@ export class Credentials {
     this.#auth = auth;
     this.#redactor = redactor;
     const bearer =
-      auth && typeof auth === 'object' && typeof auth.bearer === 'string' ? auth.bearer : undefined;
+      auth && typeof auth === 'object' && 'bearer' in auth && typeof auth.bearer === 'string'
+        ? auth.bearer
+        : undefined;
+    this.#oauth1 = auth && typeof auth === 'object' && 'oauth1' in auth ? auth.oauth1 : undefined;
+    if (this.#oauth1 && typeof this.#oauth1 === 'object') this.#learn(this.#oauth1);
     const authorization = bearer === undefined ? undefined : `Bearer ${bearer}`;
     redactor.addAuthorization(authorization);
     const merged = new Headers(clientHeaders);
@@ -41,7 +51,7 @@ export class Credentials {
     // A plain record: ky merges the instance's headers into every call, and copies a record faster than Headers.
     this.instanceHeaders = Object.fromEntries(merged);
     this.#fixedIdentity = authIdentity(merged.get('authorization'));
-    this.#fixed = !auth || bearer !== undefined;
+    this.#fixed = !auth || bearer !== undefined || this.#oauth1 !== undefined;
   }
 
   /**
@@ -54,16 +64,37 @@ export class Credentials {
     return this.#provide(call);
   }
 
-  /** The credential identity of an attempt's headers (a one-way hash), for the limiter's bucket. */
-  identity(call: Call, headers: Headers | undefined): string {
+  /** The OAuth 1.0a credentials of one attempt (undefined without them): a per-user provider races the scope. */
+  oauth1For(call: Call): OAuth1Credentials | Promise<OAuth1Credentials> | undefined {
+    const option = this.#oauth1;
+    if (option === undefined || !call.sameOrigin) return undefined;
+    if (typeof option !== 'function') return option;
+    return raceSignal(
+      Promise.resolve().then(() => option(summaryOf(call))),
+      call.scope.signal,
+    ).then((given) => this.#learn(normalizeOAuth1(given, 'auth.oauth1()')));
+  }
+
+  /** The credential identity of an attempt (a one-way hash), for the limiter's bucket. */
+  identity(call: Call, headers: Headers | undefined, oauth1: OAuth1Credentials | undefined): string {
+    if (oauth1) return oauth1Identity(oauth1);
     if (!call.sameOrigin) return authIdentity(headers?.get('authorization'));
     return headers ? authIdentity(headers.get('authorization')) : this.#fixedIdentity;
+  }
+
+  #learn(credentials: OAuth1Credentials): OAuth1Credentials {
+    for (const value of Object.values(credentials)) this.#redactor.add(value);
+    return credentials;
   }
 
   async #provide(call: Call): Promise<Headers> {
     const headers = new Headers(call.options.headers);
     const auth = this.#auth;
-    if (!auth) return headers;
+    if (!auth || this.#oauth1 !== undefined) {
+      // The token beats an authorization header in the call's own headers (only a signer may set it).
+      if (this.#oauth1 !== undefined) headers.delete('authorization');
+      return headers;
+    }
     const signal = call.scope.signal;
     if (typeof auth === 'function') {
       const given = await raceSignal(
@@ -79,6 +110,7 @@ export class Credentials {
       }
       return headers;
     }
+    if (!('bearer' in auth)) return headers;
     const token =
       typeof auth.bearer === 'function'
         ? await raceSignal(Promise.resolve().then(auth.bearer), signal)

@@ -16,6 +16,12 @@ export interface CallState {
   readonly rateLimitWaits: number;
   /** Whether `hooks.onAuthError` already refreshed the credentials once. */
   readonly authRefreshed: boolean;
+  /**
+   * OAuth 1.0a: the attempt was refused for the clock (code 135, or a 401 whose `Date` is far from the time it was
+   * signed at) and has not been re-signed yet. The request was never processed, so one re-signed retry is safe for
+   * every method.
+   */
+  readonly clockFixable?: boolean;
   readonly method: string;
   /** The method is idempotent, or the caller said the call is (`idempotent: true`). */
   readonly idempotent: boolean;
@@ -28,8 +34,11 @@ export interface CallState {
 /** Send again after `delayMs`. */
 export interface Retry {
   readonly retry: true;
-  /** `retry`: a transient failure; `wait`: a rate limit waited out; `auth-refresh`: new credentials, once. */
-  readonly kind: 'retry' | 'wait' | 'auth-refresh';
+  /**
+   * `retry`: a transient failure; `wait`: a rate limit waited out; `auth-refresh`: new credentials, once;
+   * `resign`: OAuth 1.0a signed again on the server's clock, once.
+   */
+  readonly kind: 'retry' | 'wait' | 'auth-refresh' | 'resign';
   readonly delayMs: number;
   readonly source: DelaySource;
   /** Whether this retry uses up `retry.limit` (a rate-limit wait and an auth refresh do not). */
@@ -74,6 +83,8 @@ export function decide(
 ): Decision {
   switch (c.category) {
     case 'auth-fatal':
+      if (state.clockFixable && state.replayable)
+        return { retry: true, kind: 'resign', delayMs: 0, source: 'server', consumesRetry: false };
       return state.authRefreshed
         ? giveUp('still refused after the credentials were refreshed')
         : giveUp('credentials are not retried', undefined, state.replayable);

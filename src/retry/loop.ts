@@ -23,6 +23,7 @@ export async function runCall<T>(p: Pipeline, call: Call): Promise<CalmResponse<
   let retriesConsumed = 0;
   let rateLimitWaits = 0;
   let authRefreshed = false;
+  let resigned = false;
   /** The last failed attempt and the error it would have failed the call with. */
   let last: { failure: Failure; error: CalmError; retryAt: Date | undefined } | undefined;
   const fail = (failure: Failure, why: string | undefined, retryAt: Date | undefined): CalmError => {
@@ -75,6 +76,7 @@ export async function runCall<T>(p: Pipeline, call: Call): Promise<CalmResponse<
         retriesConsumed,
         rateLimitWaits,
         authRefreshed,
+        clockFixable: outcome.clockSkew === true && !resigned,
         method: call.method,
         idempotent: call.idempotent,
         replayable: call.replayable,
@@ -130,6 +132,7 @@ export async function runCall<T>(p: Pipeline, call: Call): Promise<CalmResponse<
       if (!decision.retry) throw fail(failure, decision.giveUp, decision.retryAt);
       if (decision.consumesRetry) retriesConsumed++;
       if (decision.kind === 'auth-refresh') authRefreshed = true;
+      if (decision.kind === 'resign') resigned = true;
       announce(p, call, attempt, failure, decision);
       if (decision.kind === 'wait') rateLimitWaits++;
       try {
@@ -149,6 +152,10 @@ function announce(p: Pipeline, call: Call, attempt: number, failure: Failure, de
   const c = failure.classification;
   const base = { method: call.method, url: summaryOf(call).url, attempt, reason: c.reason };
   if (decision.kind === 'auth-refresh') p.emitter.emit({ type: 'auth-refresh', ...base });
+  else if (decision.kind === 'resign') {
+    const reason = `${c.reason}: signed again on the server's clock`;
+    p.emitter.emit({ type: 'auth-refresh', ...base, reason });
+  }
   else if (decision.kind === 'wait') {
     p.emitter.emit({
       type: 'wait',
