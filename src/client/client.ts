@@ -148,6 +148,7 @@ export function createClient(options: ClientOptions = {}): CalmClient {
     auth && typeof auth === 'object' && typeof auth.bearer === 'string' ? auth.bearer : undefined;
   const fixedAuthorization = fixedBearer === undefined ? undefined : `Bearer ${fixedBearer}`;
   redactor.add(fixedBearer);
+  redactor.addHeaders(config.headers);
   const budget = config.retryBudget === false ? undefined : new RetryBudget(config.retryBudget);
   /** Aborted by close(): calls waiting to retry stop waiting. */
   const closing = new AbortController();
@@ -232,11 +233,11 @@ export function createClient(options: ClientOptions = {}): CalmClient {
 
   async function authHeaders(call: Call): Promise<Headers> {
     const headers = new Headers(call.options.headers);
+    for (const [name, value] of headers) redactor.addHeader(name, value);
     if (!auth) return headers;
     if (typeof auth === 'function') {
       for (const [name, value] of new Headers(await auth(summaryOf(call)))) {
-        if (name === 'authorization') redactor.addAuthorization(value);
-        else if (/token|key|secret/i.test(name)) redactor.add(value);
+        redactor.addHeader(name, value);
         headers.set(name, value);
       }
       return headers;
@@ -286,14 +287,17 @@ export function createClient(options: ClientOptions = {}): CalmClient {
       const contentType = response.headers.get('content-type') ?? undefined;
       const parsed = parseBody(text, contentType, response.ok ? Number.POSITIVE_INFINITY : undefined);
       const body = parsed.json !== undefined ? parsed.json : text;
-      const classification = classify(
-        {
-          status: response.status,
-          headers: response.headers,
-          body: parsed.malformed ? text : body,
-          method: call.method,
-        },
-        catalogue ? { catalogue, now: Date.now() } : { now: Date.now() },
+      // Redacted at once: a server may echo the credentials in its error text (issue 14).
+      const classification = redactor.classification(
+        classify(
+          {
+            status: response.status,
+            headers: response.headers,
+            body: parsed.malformed ? text : body,
+            method: call.method,
+          },
+          catalogue ? { catalogue, now: Date.now() } : { now: Date.now() },
+        ),
       );
       reportResponse(call, attemptNumber, classification, started);
       return {
@@ -596,7 +600,7 @@ export function createClient(options: ClientOptions = {}): CalmClient {
   }
 
   function finalError(call: Call, failure: AttemptFailure): CalmError {
-    const c = failure.classification;
+    const c = redactor.classification(failure.classification);
     const category: FailureCategory = c.category === 'ok' ? 'permanent' : c.category;
     const retryAt = failure.retryAt ?? c.retryAt;
     const message = redactor.redact(
