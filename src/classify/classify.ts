@@ -5,6 +5,7 @@ import {
   type FailureCategory,
   type ProblemEntry,
   problemSlug,
+  type StatusEntry,
   statusCategory,
   xCatalogue,
 } from '../catalogue/index.ts';
@@ -309,8 +310,7 @@ function classifyUnsafe(input: ClassifyInput, options: ClassifyOptions): Classif
     isUsageCap(errors, parsed.text) &&
     (status === 429 || decider?.category === 'rate-limited' || decider?.entry?.capped === true);
   const category: FailureCategory = capped ? 'rate-limited' : (decider?.category ?? fromStatus);
-  const entry = decider?.entry;
-  const tip = entry?.tip ?? statusEntry?.tip;
+  const tip = tipOf(decider, statusEntry);
   const text = decider ? (decider.kind === 'code' ? decider.entry?.text : decider.entry?.title) : statusText;
   const decidedBy: Decider = decider
     ? decider.kind === 'code'
@@ -339,6 +339,21 @@ function classifyUnsafe(input: ClassifyInput, options: ClassifyOptions): Classif
     ...(retryAt && (category === 'rate-limited' || category === 'retryable') && { retryAt }),
     ...(clockSkew && { clockSkew }),
   };
+}
+
+/**
+ * The tip that fits what decided: the deciding code's or problem's own; else the status's tip, but only where it
+ * fits — when the status alone decided (no code or problem type, or an `about:blank` problem, which by RFC 7807
+ * adds nothing to the status), or when the status names the deciding problem type in `tipFor`. A 403's tip about
+ * developer-account access says nothing about code 187 (a duplicate post).
+ */
+function tipOf(decider: ApiError | undefined, status: StatusEntry | undefined): string | undefined {
+  if (decider?.entry?.tip !== undefined) return decider.entry.tip;
+  if (status?.tip === undefined) return undefined;
+  const generic = decider === undefined || (decider.kind === 'problem' && decider.type === 'about:blank');
+  if (status.tipFor)
+    return decider?.kind === 'problem' && status.tipFor.includes(decider.type) ? status.tip : undefined;
+  return generic ? status.tip : undefined;
 }
 
 function classifyThrown(
