@@ -5,7 +5,6 @@ import {
   type FailureCategory,
   type ProblemEntry,
   problemSlug,
-  type StatusEntry,
   statusCategory,
   xCatalogue,
 } from '../catalogue/index.ts';
@@ -21,6 +20,7 @@ import {
   USAGE_CAP_TEXT,
 } from './body.ts';
 import { describeThrown, inspectNetworkError } from './network.ts';
+import { tipOf } from './tip.ts';
 
 /** What classify() looks at. Every field is optional and may hold anything: classify never throws. */
 export interface ClassifyInput {
@@ -339,21 +339,6 @@ function classifyUnsafe(input: ClassifyInput, options: ClassifyOptions): Classif
     ...(retryAt && (category === 'rate-limited' || category === 'retryable') && { retryAt }),
     ...(clockSkew && { clockSkew }),
   };
-}
-
-/**
- * The tip that fits what decided: the deciding code's or problem's own; else the status's tip, but only where it
- * fits — when the status alone decided (no code or problem type, or an `about:blank` problem, which by RFC 7807
- * adds nothing to the status), or when the status names the deciding problem type in `tipFor`. A 403's tip about
- * developer-account access says nothing about code 187 (a duplicate post).
- */
-function tipOf(decider: ApiError | undefined, status: StatusEntry | undefined): string | undefined {
-  if (decider?.entry?.tip !== undefined) return decider.entry.tip;
-  if (status?.tip === undefined) return undefined;
-  const generic = decider === undefined || (decider.kind === 'problem' && decider.type === 'about:blank');
-  if (status.tipFor)
-    return decider?.kind === 'problem' && status.tipFor.includes(decider.type) ? status.tip : undefined;
-  return generic ? status.tip : undefined;
 }
 
 function classifyThrown(
