@@ -29,12 +29,18 @@ export type {
   BeforeRetryAnswer,
   ClientOptions,
   Hooks,
+  Priority,
   RateLimitContext,
+  RateLimitOptions,
+  RateLimitRedisOption,
+  RequestBody,
+  RequestCallOptions,
   RequestOptions,
   RetryBudgetOption,
   RetryContext,
   RetryOptions,
   SearchParams,
+  SearchParamValue,
 } from './client/options.ts';
 export { DEFAULTS } from './client/options.ts';
 export { AuthError, isAuthError } from './errors/AuthError.ts';
@@ -45,3 +51,6 @@ export { isRateLimitError, RateLimitError } from './errors/RateLimitError.ts';
 export { isRetryableError, RetryableError } from './errors/RetryableError.ts';
 export type { ParseOptions, RateLimitInfo, RateLimitWindow } from './rate-limit/parse.ts';
 export { parseRateLimit } from './rate-limit/parse.ts';
+export type { BucketRequest } from './scheduler/bucket.ts';
+export type { LimiterEvent } from './scheduler/limiter.ts';
+export type { RedisClientLike } from './scheduler/redis.ts';

@@ -279,7 +279,9 @@ export function createClient(options: ClientOptions = {}): CalmClient {
       };
       const sent = call.options;
       if (headers) request.headers = headers;
-      if (sent.searchParams !== undefined) request.searchParams = sent.searchParams;
+      // ky takes every SearchParams form; its types list mutable arrays and no array values (it joins them).
+      if (sent.searchParams !== undefined)
+        request.searchParams = sent.searchParams as KyOptions['searchParams'];
       if (sent.json !== undefined) request.json = sent.json;
       if (sent.body !== undefined) request.body = sent.body;
       const response = await http(call.url, request);

@@ -133,17 +133,44 @@ export interface ClientOptions {
   readonly random?: () => number;
 }
 
-export type SearchParams =
-  | Readonly<Record<string, string | number | boolean | undefined>>
-  | URLSearchParams
-  | string;
+/**
+ * One query parameter's value. `undefined` leaves the parameter out; an array is joined with commas, the form X's
+ * list parameters take (`ids: ['1', '2']` → `ids=1%2C2`, as `new URLSearchParams` writes it).
+ */
+export type SearchParamValue = string | number | boolean | undefined | readonly (string | number | boolean)[];
 
-export interface RequestOptions {
+/**
+ * Query parameters: a record, a `URLSearchParams`, a query string, or `[name, value]` pairs (for a parameter given
+ * more than once: `[['a', 1], ['a', 2]]` → `a=1&a=2`). The forms ky takes.
+ */
+export type SearchParams =
+  | Readonly<Record<string, SearchParamValue>>
+  | URLSearchParams
+  | string
+  | readonly (readonly [string, string | number | boolean])[];
+
+/** A queue priority in the rate limiter: 0 (first) to 9, as Bottleneck takes it. */
+export type Priority = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
+
+/** A call's body: `json` (sent as JSON) or `body` (sent as it is), never both. */
+export type RequestBody =
+  | {
+      /** A body sent as JSON. */
+      readonly json?: unknown;
+      readonly body?: undefined;
+    }
+  | {
+      readonly json?: undefined;
+      /** A raw body (string, URLSearchParams, FormData, Blob, …). Streams cannot be resent, so are not retried. */
+      readonly body?: BodyInit;
+    };
+
+/** A call's options. */
+export type RequestOptions = RequestCallOptions & RequestBody;
+
+/** A call's options besides its body. */
+export interface RequestCallOptions {
   readonly searchParams?: SearchParams;
-  /** A body sent as JSON. */
-  readonly json?: unknown;
-  /** A raw body (string, URLSearchParams, FormData, Blob, …). Streams cannot be resent, so are not retried. */
-  readonly body?: BodyInit;
   readonly headers?: HeadersInit;
   /** Aborts every attempt and every wait of the call; the call rejects with `signal.reason`. */
   readonly signal?: AbortSignal;
@@ -156,7 +183,7 @@ export interface RequestOptions {
   /** Overrides the client's retry options for this call. */
   readonly retry?: RetryOptions;
   /** Queue priority in the rate limiter, 0 (first) to 9. @default 5 */
-  readonly priority?: number;
+  readonly priority?: Priority;
 }
 
 /** Every default, in one place. The README's options table is rendered from this object. */
