@@ -69,6 +69,11 @@ export interface CalmClient {
    * saying why) and closes the Redis connection calmfetch opened. Calls already on the wire finish.
    */
   close(): Promise<void>;
+  /**
+   * Forgets every rate-limit window the client learnt (held buckets, refill timers, counts); calls still queued in
+   * the limiter fail with a `RateLimitError`. For tests that share one client: call it in `beforeEach`.
+   */
+  resetRateLimits(): Promise<void>;
 }
 
 /** Methods that can be sent twice with the effect of once (RFC 9110). */
@@ -715,6 +720,7 @@ export function createClient(options: ClientOptions = {}): CalmClient {
       closing.abort();
       await limiter?.close();
     },
+    resetRateLimits: async () => limiter?.reset(),
   };
 }
 

@@ -37,7 +37,7 @@ const COUNTED_TTL_MS = 24 * 3_600_000;
 /** Why the limiter refused to queue or run a call; the client turns it into a typed error. */
 export class LimiterRejection extends Error {
   override name = 'LimiterRejection';
-  readonly kind: 'spent-window' | 'queue-full' | 'queue-timeout' | 'store-unavailable';
+  readonly kind: 'spent-window' | 'queue-full' | 'queue-timeout' | 'store-unavailable' | 'reset';
   readonly retryAt: Date | undefined;
 
   constructor(kind: LimiterRejection['kind'], message: string, retryAt?: Date) {
@@ -93,6 +93,8 @@ export class RateLimiter {
   #queued = 0;
   #closed = false;
   #jobIds = 0;
+  /** How to refuse each call queued now (reset() does). */
+  readonly #waiting = new Set<(rejection: LimiterRejection) => void>();
   readonly #watched = new WeakSet<Bottleneck>();
   readonly #submissions = new Map<string, () => void>();
 
@@ -265,7 +267,10 @@ export class RateLimiter {
       // Not unref'd: a queued call keeps the process alive, as a pending fetch does; it is cleared as soon as the
       // call starts or settles, and close() rejects queued calls.
       const unsubscribe = shared ? this.#options.redis?.onDown(() => !started && reroute()) : undefined;
+      const refuse = (rejection: LimiterRejection) => finish(rejection);
+      this.#waiting.add(refuse);
       const cleanup = () => {
+        this.#waiting.delete(refuse);
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);
         unsubscribe?.();
@@ -298,6 +303,7 @@ export class RateLimiter {
         }
         started = true;
         this.#queued--;
+        this.#waiting.delete(refuse);
         // Out of the queue: the queue-wait bound and the reroute no longer apply (the attempt has its own timeout).
         clearTimeout(timer);
         unsubscribe?.();
@@ -471,6 +477,27 @@ export class RateLimiter {
     if (this.#gates.has(name)) return false;
     this.#gates.set(name, now + ttl);
     return true;
+  }
+
+  /**
+   * Forgets every bucket: held windows, refill timers, counts and the local limiters, as if no call had been made.
+   * Calls still queued are refused (`kind: 'reset'`). With Redis, each bucket this process knew is opened to one
+   * probe in the shared store too. For tests that share one client; a call in flight still reports to its bucket.
+   */
+  async reset(): Promise<void> {
+    const refused = new LimiterRejection('reset', 'the rate limits were reset (client.resetRateLimits())');
+    for (const refuse of [...this.#waiting]) refuse(refused);
+    const keys = [...this.#buckets.keys()];
+    for (const bucket of this.#buckets.values()) if (bucket.timer) clearTimeout(bucket.timer);
+    this.#buckets.clear();
+    this.#gates.clear();
+    const local = this.#local;
+    this.#local = undefined;
+    if (this.#shared && this.#options.redis?.up)
+      await Promise.all(keys.map((key) => this.#setReservoir(key, 1)));
+    // The old limiters' queues hold only refused calls now: stopped, not awaited (Bottleneck's stop waits on its
+    // own timers, which a test's fake clock would never run).
+    if (local) this.#retire(local);
   }
 
   /** Stops every timer and, if calmfetch opened it, the Redis connection. Queued calls are rejected. */
