@@ -7,6 +7,7 @@ const SERVER_TIP =
  * Every HTTP status named in the X / Twitter error documentation, with X's current text, description and
  * troubleshooting tip (older pages fill in the statuses X no longer lists: 420). Hand-kept data, checked against
  * the seeds by test/catalogue/completeness.test.ts.
+ * @internal
  */
 export const X_STATUSES = [
   {

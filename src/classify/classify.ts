@@ -231,7 +231,10 @@ export function classify(input: ClassifyInput, options: ClassifyOptions = {}): C
   }
 }
 
-/** A classification with nothing read from a response: a refusal by the client itself, or a last resort. */
+/**
+ * A classification with nothing read from a response: a refusal by the client itself, or a last resort.
+ * @internal
+ */
 export function bareClassification(
   category: Category,
   reason: string,

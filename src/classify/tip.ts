@@ -12,6 +12,7 @@ interface Decider {
  * fits — when the status alone decided (no code or problem type, or an `about:blank` problem, which by RFC 9457
  * adds nothing to the status), or when the status names the deciding problem type in `tipFor`. A 403's tip about
  * developer-account access says nothing about code 187 (a duplicate post).
+ * @internal
  */
 export function tipOf(decider: Decider | undefined, status: StatusEntry | undefined): string | undefined {
   if (decider?.entry?.tip !== undefined) return decider.entry.tip;

@@ -6,6 +6,7 @@ import { urlPath } from '../utils/redact.ts';
  * stopped, when to try again, and X's troubleshooting tip.
  *
  * `POST /2/tweets: code 187 "Status is a duplicate." on HTTP 403 (1 attempt). Tip: …`
+ * @internal
  */
 export function errorMessage(
   method: string,
@@ -51,7 +52,10 @@ function attemptCount(attempts: number, lastUnsent: boolean): string | undefined
   return sent === 0 ? undefined : `(${count} sent, the next not)`;
 }
 
-/** Seconds, for human-readable waits. */
+/**
+ * Seconds, for human-readable waits.
+ * @internal
+ */
 export function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
 }

@@ -210,9 +210,12 @@ export const DEFAULTS = Object.freeze({
   priority: 5,
 });
 
+/** @internal */
 export type NormalizedRetry = { -readonly [K in keyof typeof DEFAULTS.retry]: number };
+/** @internal */
 export type NormalizedBudget = { -readonly [K in keyof typeof DEFAULTS.retryBudget]: number };
 
+/** @internal */
 export interface NormalizedRateLimit {
   readonly maxConcurrent: number;
   readonly highWater: number;
@@ -223,6 +226,7 @@ export interface NormalizedRateLimit {
     | undefined;
 }
 
+/** @internal */
 export interface NormalizedOptions {
   readonly rateLimit: NormalizedRateLimit | false;
   readonly baseUrl: string;
@@ -238,7 +242,10 @@ export interface NormalizedOptions {
   readonly random: () => number;
 }
 
-/** Every top-level option `createClient` accepts (an unknown one is a TypeError). */
+/**
+ * Every top-level option `createClient` accepts (an unknown one is a TypeError).
+ * @internal
+ */
 export const CLIENT_KEYS = [
   'baseUrl',
   'auth',
@@ -282,6 +289,7 @@ function checkObject(name: string, value: unknown): Record<string, unknown> | un
   return value;
 }
 
+/** @internal */
 export function normalizeRetry(name: string, value: unknown, base: NormalizedRetry): NormalizedRetry {
   const retry = checkObject(name, value);
   if (!retry) return base;
@@ -420,7 +428,10 @@ function normalizeHooks(value: unknown): Hooks {
   return hooks as Hooks;
 }
 
-/** Validates every client option up front, with a TypeError naming the option, and fills in the defaults. */
+/**
+ * Validates every client option up front, with a TypeError naming the option, and fills in the defaults.
+ * @internal
+ */
 export function normalizeClientOptions(options: unknown = {}): NormalizedOptions {
   const input = checkObject('options', options) ?? {};
   checkKeys('options', input, CLIENT_KEYS);
@@ -458,7 +469,10 @@ export function normalizeClientOptions(options: unknown = {}): NormalizedOptions
   };
 }
 
-/** Validates per-call options, with a TypeError naming the option. */
+/**
+ * Validates per-call options, with a TypeError naming the option.
+ * @internal
+ */
 export function checkRequestOptions(options: unknown): RequestOptions {
   const input = checkObject('request options', options) ?? {};
   checkKeys('request options', input, REQUEST_KEYS);
@@ -479,7 +493,10 @@ export function checkRequestOptions(options: unknown): RequestOptions {
   return input as RequestOptions;
 }
 
-/** What each option is, for the README's options table (its defaults come from DEFAULTS). */
+/**
+ * What each option is, for the README's options table (its defaults come from DEFAULTS).
+ * @internal
+ */
 export const OPTION_DOCS: Readonly<Record<string, { readonly type: string; readonly description: string }>> =
   {
     baseUrl: {

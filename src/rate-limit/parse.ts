@@ -32,7 +32,10 @@ export interface ParseOptions {
   readonly now?: number;
 }
 
-/** A reset or Retry-After further ahead than this is garbage (X's longest window is 24 hours). */
+/**
+ * A reset or Retry-After further ahead than this is garbage (X's longest window is 24 hours).
+ * @internal
+ */
 export const MAX_AHEAD_MS = 7 * 24 * 60 * 60 * 1000;
 /** Skew within this is the Date header's resolution plus transit, not a wrong clock. */
 const SKEW_TOLERANCE_MS = 2000;
@@ -108,7 +111,10 @@ export function parseRateLimit(
   return readRateLimit(headerReader(headers), options.now ?? Date.now());
 }
 
-/** parseRateLimit over a header reader (classify() reads the same headers for other fields too). */
+/**
+ * parseRateLimit over a header reader (classify() reads the same headers for other fields too).
+ * @internal
+ */
 export function readRateLimit(get: HeaderGetter, now: number): RateLimitInfo {
   const serverMs = httpDate(get('date'));
   const serverDate = serverMs !== undefined && withinReach(serverMs, now) ? new Date(serverMs) : undefined;
@@ -192,6 +198,7 @@ function parseIetf(get: (name: string) => string | undefined, now: number) {
  * When the server said a retry may go, from the headers: Retry-After first (it answers exactly that question),
  * then the latest reset among the windows that are spent. With `anyWindow`, a window's reset counts even when
  * it claims requests remain (a 429 contradicts it).
+ * @internal
  */
 export function serverRetryAt(info: RateLimitInfo, now: number, anyWindow: boolean): Date | undefined {
   if (info.retryAfterMs !== undefined) return new Date(now + info.retryAfterMs);

@@ -21,6 +21,7 @@ export type LimiterEvent =
   | { readonly type: 'limiter'; readonly action: 'local-fallback'; readonly reason: string }
   | { readonly type: 'limiter'; readonly action: 'redis-recovered' };
 
+/** @internal */
 export interface LimiterOptions {
   readonly maxConcurrent: number;
   readonly highWater: number;
@@ -34,7 +35,10 @@ export interface LimiterOptions {
 /** How long a cluster remembers that some process has counted a bucket (see Bucket.joining). */
 const COUNTED_TTL_MS = 24 * 3_600_000;
 
-/** Why the limiter refused to queue or run a call; the client turns it into a typed error. */
+/**
+ * Why the limiter refused to queue or run a call; the client turns it into a typed error.
+ * @internal
+ */
 export class LimiterRejection extends Error {
   override name = 'LimiterRejection';
   readonly kind: 'spent-window' | 'queue-full' | 'queue-timeout' | 'store-unavailable' | 'reset';
@@ -72,6 +76,7 @@ interface Options {
   readonly deadlineAt: number;
 }
 
+/** @internal */
 export interface Observed {
   readonly classification: Classification;
 }
@@ -81,6 +86,7 @@ export interface Observed {
  * Group owned by one client. Each bucket's reservoir follows X's window: a probe finds it, the reservoir counts
  * the calls, a refill opens the next window at its reset, and a 429 holds the bucket until then. With Redis, the
  * reservoirs live in Redis and the refill of each window happens once across every process.
+ * @internal
  */
 export class RateLimiter {
   readonly #options: LimiterOptions;
@@ -539,6 +545,7 @@ const internals = (limiter: Bottleneck) => limiter as unknown as BottleneckInter
  * transpiled async generators and an event per state change, about 0.2 ms a call. The reservoir stays Bottleneck's:
  * refills, holds and queued calls work on the same number. False (queue through Bottleneck) when anything waits,
  * when the window is spent, or when the store is not the in-memory one.
+ * @internal
  */
 export function takeToken(limiter: Bottleneck): boolean {
   const { datastore, _store, _states } = internals(limiter);
@@ -591,6 +598,7 @@ function startFast(limiter: Bottleneck): void {
  * at least 1 ms in Node — so a limiter registers at most about one job per millisecond, in series, and every
  * call pays several of them (measured: 3.5 ms per call, 413 calls/s at concurrency 64). `setImmediate` yields to
  * the event loop just the same (I/O callbacks still run in between), without the timer's minimum.
+ * @internal
  */
 export function yieldFast(limiter: Bottleneck): void {
   startFast(limiter);

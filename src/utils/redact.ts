@@ -3,7 +3,10 @@ import type { Classification } from '../classify/classify.ts';
 /** Query parameters whose values are credentials or look like them. */
 const SECRET_PARAM = /token|secret|password|passwd|api[_-]?key|apikey|signature|auth|credential|session/i;
 
-/** The URL as it may be shown: no user info, credential-like query values masked. Never throws. */
+/**
+ * The URL as it may be shown: no user info, credential-like query values masked. Never throws.
+ * @internal
+ */
 export function safeUrl(url: string): string {
   try {
     const parsed = new URL(url);
@@ -18,7 +21,10 @@ export function safeUrl(url: string): string {
   }
 }
 
-/** The path of a URL, for messages. */
+/**
+ * The path of a URL, for messages.
+ * @internal
+ */
 export function urlPath(url: string): string {
   try {
     return new URL(url).pathname;
@@ -33,6 +39,7 @@ const PLAIN_PATH = /^(\/[\w\-.~!$&'()*+,;=:@/]*)(?:[?#]|$)/;
  * A reader of URL paths for one base URL (an absolute http(s) URL without trailing slash): the path as
  * `new URL(url).pathname` gives it. A path under the base URL with nothing to normalise (no percent-escapes, dot
  * segments or backslashes) is read off the string, without parsing the URL; anything else is parsed.
+ * @internal
  */
 export function pathReader(baseUrl: string): (url: string) => string {
   const basePath = urlPath(baseUrl).replace(/\/+$/, '');
@@ -57,6 +64,7 @@ const REDACTED = '[redacted]';
  * Remembers the credentials a client has sent and masks them in any text it produces, and in copies of the values
  * it hands out (classifications, errors). Strings shorter than 8 characters are not masked: they would mangle
  * ordinary words.
+ * @internal
  */
 export class Redactor {
   /** Insertion order is recency: the oldest is dropped first. */
