@@ -30,7 +30,13 @@ export type { RateLimitHeaderOptions } from './headers.ts';
 export { rateLimitHeaders } from './headers.ts';
 export type { MockOAuth1Options, OAuth1Verdict } from './oauth1.ts';
 export { oauth1Verifier } from './oauth1.ts';
-export type { PagedList, PagedListOptions, PageFault, PageFaultKind } from './paginated.ts';
+export type {
+  PagedList,
+  PagedListOptions,
+  PageFault,
+  PageFaultHandler,
+  PageFaultKind,
+} from './paginated.ts';
 export {
   emptyPageWithToken,
   invalidTokenOnPage,

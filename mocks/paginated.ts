@@ -177,9 +177,16 @@ export function paginated(path: PathOption, list: PagedList | PagedListOptions =
   return http.get(path, ({ request }) => served.answer(request));
 }
 
+/** A handler factory for one fault on page `page`. */
+export type PageFaultHandler = (
+  path: PathOption,
+  page: number,
+  options?: Omit<PagedListOptions, 'faults'> & Partial<PageFault>,
+) => RequestHandler;
+
 const onPage =
-  (kind: PageFaultKind) =>
-  (path: PathOption, page: number, options: Omit<PagedListOptions, 'faults'> & Partial<PageFault> = {}) =>
+  (kind: PageFaultKind): PageFaultHandler =>
+  (path, page, options = {}) =>
     paginated(path, { ...options, faults: [{ ...options, page, kind }] });
 
 /** A paged list whose page `page` (0 for the first) is answered once with a 429, window spent. */

@@ -47,7 +47,7 @@ function categoriesTable(): string {
 function catalogueDoc(): string {
   const statuses = [...xCatalogue.statuses.values()].map(
     (s) =>
-      `| ${s.status} | ${cell(s.text)} | \`${s.category}\` | ${cell(s.description)} | ${cell(s.tip ?? '')} | ${cell(s.why ?? '')} |`,
+      `| ${s.status} | ${cell(s.text)} | \`${s.category}\` | ${cell(s.description)} | ${cell(s.tip ?? '')}${s.tipFor ? ` (shown only for ${s.tipFor.map((t) => `\`${t}\``).join(', ')})` : ''} | ${cell(s.why ?? '')} |`,
   );
   const codes = [...xCatalogue.codes.values()].map(
     (c) =>

@@ -40,13 +40,19 @@ export type {
   BeforeRetryAnswer,
   ClientOptions,
   Hooks,
+  Priority,
   RateLimitContext,
+  RateLimitOptions,
+  RateLimitRedisOption,
+  RequestBody,
+  RequestCallOptions,
   RequestOptions,
   ResponseType,
   RetryBudgetOption,
   RetryContext,
   RetryOptions,
   SearchParams,
+  SearchParamValue,
 } from './options/types.ts';
 export type { CursorState } from './paginate/cursor.ts';
 export { inspectCursor } from './paginate/cursor.ts';
@@ -60,3 +66,6 @@ export type { ErrorSummary } from './paginate/summary.ts';
 export type { ParseOptions, RateLimitInfo, RateLimitWindow } from './rate-limit/parse.ts';
 export { parseRateLimit } from './rate-limit/parse.ts';
 export type { CalmEvent, CalmEventType } from './result/events.ts';
+export type { BucketRequest } from './scheduler/bucket.ts';
+export type { LimiterEvent } from './scheduler/limiter.ts';
+export type { RedisClientLike } from './scheduler/redis.ts';

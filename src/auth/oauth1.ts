@@ -83,7 +83,10 @@ export function normalizeOAuth1(value: unknown, name = 'auth.oauth1'): OAuth1Cre
   });
 }
 
-/** RFC 3986 percent-encoding (unreserved: A-Z a-z 0-9 - . _ ~), which X requires: also `!*'()`, unlike encodeURIComponent. */
+/**
+ * RFC 3986 percent-encoding (unreserved: A-Z a-z 0-9 - . _ ~), which X requires: also `!*'()`, unlike encodeURIComponent.
+ * @internal
+ */
 export function percentEncode(value: string): string {
   return encodeURIComponent(value).replace(
     /[!'()*]/g,
@@ -91,7 +94,10 @@ export function percentEncode(value: string): string {
   );
 }
 
-/** The base string URL: scheme and host lower-case, default port dropped, no query, no fragment, no user info. */
+/**
+ * The base string URL: scheme and host lower-case, default port dropped, no query, no fragment, no user info.
+ * @internal
+ */
 export function baseStringUrl(url: string | URL): string {
   const parsed = new URL(url);
   return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
@@ -99,7 +105,10 @@ export function baseStringUrl(url: string | URL): string {
 
 const FORM = /^\s*application\/x-www-form-urlencoded\s*(?:;|$)/i;
 
-/** The parameters of a request that are signed: the query's, and a form-urlencoded body's. Duplicates are kept. */
+/**
+ * The parameters of a request that are signed: the query's, and a form-urlencoded body's. Duplicates are kept.
+ * @internal
+ */
 export function requestParams(request: OAuth1Request): [string, string][] {
   const params: [string, string][] = [...new URL(request.url).searchParams];
   const { body, contentType } = request;
@@ -115,6 +124,7 @@ export function requestParams(request: OAuth1Request): [string, string][] {
 /**
  * The signature base string: METHOD & encoded base URL & encoded parameter string, where the parameters are
  * percent-encoded, then sorted by key and then by value (duplicate keys kept).
+ * @internal
  */
 export function signatureBaseString(
   method: string,
@@ -154,7 +164,10 @@ function hmacKey(credentials: OAuth1Credentials): Promise<CryptoKey> {
   return key;
 }
 
-/** HMAC-SHA1 of a base string with the credentials' signing key, base64-encoded. */
+/**
+ * HMAC-SHA1 of a base string with the credentials' signing key, base64-encoded.
+ * @internal
+ */
 export async function hmacSha1Signature(credentials: OAuth1Credentials, baseString: string): Promise<string> {
   const mac = new Uint8Array(
     await globalThis.crypto.subtle.sign('HMAC', await hmacKey(credentials), encoder.encode(baseString)),
@@ -164,7 +177,10 @@ export async function hmacSha1Signature(credentials: OAuth1Credentials, baseStri
   return btoa(binary);
 }
 
-/** 16 random bytes as 32 hex digits: X asks for "a relatively random alphanumeric string". */
+/**
+ * 16 random bytes as 32 hex digits: X asks for "a relatively random alphanumeric string".
+ * @internal
+ */
 export function randomNonce(): string {
   const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
   let hex = '';
@@ -207,7 +223,10 @@ export async function signOAuth1(
   return `OAuth ${fields.join(', ')}`;
 }
 
-/** Reads an `Authorization: OAuth …` value into its parameters (decoded); undefined when it is not one. */
+/**
+ * Reads an `Authorization: OAuth …` value into its parameters (decoded); undefined when it is not one.
+ * @internal
+ */
 export function parseOAuth1Header(value: string | null | undefined): Map<string, string> | undefined {
   if (typeof value !== 'string' || !/^OAuth\s/i.test(value)) return undefined;
   const params = new Map<string, string>();
@@ -226,6 +245,6 @@ export function parseOAuth1Header(value: string | null | undefined): Map<string,
  * (X counts user-context limits per user and app), never the token itself. The same hash as a bearer token's
  * identity, through `authIdentity`; app-only credentials (no token) share the app's identity.
  */
-export function oauth1Identity(credentials: OAuth1Credentials): ReturnType<typeof authIdentity> {
+export function oauth1Identity(credentials: OAuth1Credentials): string {
   return authIdentity(`OAuth ${credentials.consumerKey}&${credentials.token ?? ''}`);
 }

@@ -7,6 +7,7 @@ import type { CodeEntry } from './types.ts';
  * troubleshooting section. Hand-kept data: test/catalogue/completeness.test.ts checks it against the seeds.
  *
  * `why` explains a category wherever the documented meaning had to be weighed.
+ * @internal
  */
 export const X_CODES = [
   {

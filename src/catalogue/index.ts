@@ -107,7 +107,10 @@ export function defineCatalogue(base: Catalogue, overrides: CatalogueOverrides):
   return Object.freeze({ name: overrides.name ?? `${base.name}+`, statuses, codes, problems });
 }
 
-/** The category a catalogue gives a status, or the fallback for unknown statuses (4xx permanent, 5xx retryable). */
+/**
+ * The category a catalogue gives a status, or the fallback for unknown statuses (4xx permanent, 5xx retryable).
+ * @internal
+ */
 export function statusCategory(catalogue: Catalogue, status: number): Category {
   const known = catalogue.statuses.get(status);
   if (known) return known.category;

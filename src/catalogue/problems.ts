@@ -4,6 +4,7 @@ import type { ProblemEntry } from './types.ts';
  * Every v2 problem type named in the X documentation (and the Developer Labs names for the same problems), keyed
  * by the last path segment of the type URI. Hand-kept data, checked against the seeds by
  * test/catalogue/completeness.test.ts.
+ * @internal
  */
 export const X_PROBLEMS = [
   {

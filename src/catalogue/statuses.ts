@@ -7,6 +7,7 @@ const SERVER_TIP =
  * Every HTTP status named in the X / Twitter error documentation, with X's current text, description and
  * troubleshooting tip (older pages fill in the statuses X no longer lists: 420). Hand-kept data, checked against
  * the seeds by test/catalogue/completeness.test.ts.
+ * @internal
  */
 export const X_STATUSES = [
   {
@@ -30,6 +31,8 @@ export const X_STATUSES = [
     description:
       'The request was invalid or cannot be otherwise served. An accompanying error message will explain further. Requests without authentication or with invalid query parameters are considered invalid and will yield this response.',
     tip: 'Double check the format of your JSON query. For example, if your rule contains double-quote characters associated with an exact-match or other operator, you may need to escape them using a backslash to distinguish them from the structure of the JSON format.',
+    // The tip is about filtered-stream rule syntax, so it fits the rule problems only, not every 400 (issue 14).
+    tipFor: ['invalid-rules', 'rule-length'],
     versions: ['v1.1', 'v2', 'labs'],
     why: 'The request is wrong. A code in the body can still decide otherwise (215: bad authentication data).',
   },

@@ -26,8 +26,17 @@ export interface StatusEntry {
   readonly text: string;
   readonly description: string;
   readonly category: Category;
-  /** The troubleshooting tip X gives for this status, when it gives one. */
+  /**
+   * The troubleshooting tip X gives for this status, when it gives one. It is shown only when the status alone
+   * decided (no code or problem type did, or an `about:blank` problem), or, with {@link tipFor}, when one of those
+   * problem types decided.
+   */
   readonly tip?: string;
+  /**
+   * The problem types the tip is about, when it fits only them (X's 400 tip is about filtered-stream rules): the tip
+   * is then shown when one of them decides, and never for the bare status.
+   */
+  readonly tipFor?: readonly string[];
   /** Which API versions X documents the status for. */
   readonly versions?: readonly ('v1.1' | 'v2' | 'labs')[];
   /** Why the category is what it is, where that is not obvious. */

@@ -1,11 +1,15 @@
 /** At most this many entries of an `errors` array are read; a huge array is not worth more. */
 const MAX_ERRORS = 100;
-/** Raw text longer than this is not parsed for error details (a 10 MB body says nothing a 2 MB one wouldn't). */
+/**
+ * Raw text longer than this is not parsed for error details (a 10 MB body says nothing a 2 MB one wouldn't).
+ * @internal
+ */
 export const MAX_PARSE_CHARS = 2 * 1024 * 1024;
 
 /** A raw error item as the server sent it: a v1.1 `{code, message}` or a v2 problem. */
 export type RawItem = Readonly<Record<string, unknown>>;
 
+/** @internal */
 export interface ParsedBody {
   /** The JSON value, or undefined when the body is not JSON (HTML, empty, truncated). */
   readonly json: unknown;
@@ -24,7 +28,10 @@ function isSpace(text: string, index: number): boolean {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Whether a content type is JSON (`application/json`, `application/problem+json`, …). */
+/**
+ * Whether a content type is JSON (`application/json`, `application/problem+json`, …).
+ * @internal
+ */
 export function isJsonContentType(contentType: string | undefined): boolean {
   return contentType !== undefined && /[/+]json\b/i.test(contentType);
 }
@@ -33,6 +40,7 @@ export function isJsonContentType(contentType: string | undefined): boolean {
  * Parses a body handed in as text or as an already-parsed value. Never throws. Bodies over `maxChars` (2 MB by
  * default: an error body that large is not worth parsing to classify) are left as text; the client lifts the
  * limit for a success, whose data the caller asked for.
+ * @internal
  */
 export function parseBody(body: unknown, contentType?: string, maxChars = MAX_PARSE_CHARS): ParsedBody {
   if (typeof body !== 'string') return { json: body, malformed: false };
@@ -57,7 +65,10 @@ export function parseBody(body: unknown, contentType?: string, maxChars = MAX_PA
   }
 }
 
-/** The error items of a body: a v1.1 or v2 `errors` array, or a top-level v2 problem. */
+/**
+ * The error items of a body: a v1.1 or v2 `errors` array, or a top-level v2 problem.
+ * @internal
+ */
 export function errorItems(json: unknown): RawItem[] {
   if (!isRecord(json)) return [];
   const items: RawItem[] = [];
@@ -74,7 +85,10 @@ function looksLikeProblem(json: Record<string, unknown>): boolean {
   return typeof json.type === 'string' || (typeof json.title === 'string' && typeof json.detail === 'string');
 }
 
-/** A v1.1 code from an item (`code` as a number or numeric string), if any. */
+/**
+ * A v1.1 code from an item (`code` as a number or numeric string), if any.
+ * @internal
+ */
 export function itemCode(item: RawItem): number | undefined {
   const code = item.code;
   if (typeof code === 'number' && Number.isSafeInteger(code) && code >= 0) return code;
@@ -82,17 +96,26 @@ export function itemCode(item: RawItem): number | undefined {
   return undefined;
 }
 
-/** A string field of an item, bounded in length, or undefined. */
+/**
+ * A string field of an item, bounded in length, or undefined.
+ * @internal
+ */
 export function itemString(item: RawItem, key: string, max = 2000): string | undefined {
   const value = item[key];
   return typeof value === 'string' ? value.slice(0, max) : undefined;
 }
 
-/** A whole-number field of an item, or undefined. */
+/**
+ * A whole-number field of an item, or undefined.
+ * @internal
+ */
 export function itemNumber(item: RawItem, key: string): number | undefined {
   const value = item[key];
   return typeof value === 'number' && Number.isSafeInteger(value) ? value : undefined;
 }
 
-/** X's usage-cap wording: "Usage cap exceeded: Monthly product cap", title "UsageCapExceeded". */
+/**
+ * X's usage-cap wording: "Usage cap exceeded: Monthly product cap", title "UsageCapExceeded".
+ * @internal
+ */
 export const USAGE_CAP_TEXT = /usage[\s-]?cap|monthly\s+(?:product|post|tweet)\s+cap|UsageCapExceeded/i;

@@ -4,6 +4,7 @@ import { headerReader } from '../utils/headers.ts';
 import { parseBody } from './body.ts';
 import { decidingError, describeError, isUsageCap, readErrors } from './errors.ts';
 import { describeThrown, inspectNetworkError } from './network.ts';
+import { tipOf } from './tip.ts';
 import type {
   ApiError,
   Classification,
@@ -40,7 +41,10 @@ export function classify(input: ClassifyInput, options: ClassifyOptions = {}): C
   }
 }
 
-/** A classification with nothing read from a response: a refusal by the client itself, or a last resort. */
+/**
+ * A classification with nothing read from a response: a refusal by the client itself, or a last resort.
+ * @internal
+ */
 export function bareClassification(
   category: Category,
   reason: string,
@@ -119,8 +123,7 @@ function classifyUnsafe(input: ClassifyInput, options: ClassifyOptions): Classif
     isUsageCap(errors, parsed.text) &&
     (status === 429 || decider?.category === 'rate-limited' || decider?.entry?.capped === true);
   const category: FailureCategory = capped ? 'rate-limited' : (decider?.category ?? fromStatus);
-  const entry = decider?.entry;
-  const tip = entry?.tip ?? statusEntry?.tip;
+  const tip = tipOf(decider, statusEntry);
   const text = decider ? (decider.kind === 'code' ? decider.entry?.text : decider.entry?.title) : statusText;
   const decidedBy: Decider = decider
     ? decider.kind === 'code'

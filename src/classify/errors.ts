@@ -27,6 +27,7 @@ function itemCategory(
   return isFailure(entry.category) ? entry.category : undefined;
 }
 
+/** @internal */
 export function readErrors(json: unknown, catalogue: Catalogue): ApiError[] {
   const errors: ApiError[] = [];
   for (const raw of errorItems(json)) {
@@ -71,7 +72,10 @@ export function readErrors(json: unknown, catalogue: Catalogue): ApiError[] {
   return errors;
 }
 
-/** The error that decides a failure: a known code or a problem type with a category of its own. */
+/**
+ * The error that decides a failure: a known code or a problem type with a category of its own.
+ * @internal
+ */
 export function decidingError(errors: readonly ApiError[]): ApiError | undefined {
   const specific = errors.filter((e) =>
     e.kind === 'code' ? e.entry !== undefined : e.entry !== undefined && e.entry.category !== 'status',
@@ -83,12 +87,14 @@ export function decidingError(errors: readonly ApiError[]): ApiError | undefined
   return undefined;
 }
 
+/** @internal */
 export function describeError(error: ApiError, status: number | undefined): string {
   const on = status === undefined ? '' : ` on HTTP ${status}`;
   if (error.kind === 'code') return `code ${error.code} "${error.entry?.text ?? error.message}"${on}`;
   return `problem ${error.type} "${error.entry?.title ?? error.title ?? error.type}"${on}`;
 }
 
+/** @internal */
 export function isUsageCap(errors: readonly ApiError[], text: string | undefined): boolean {
   const said = (value: string | undefined) => value !== undefined && USAGE_CAP_TEXT.test(value);
   return (

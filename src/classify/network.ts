@@ -1,4 +1,7 @@
-/** Network error codes meaning the request never reached a server: resending cannot duplicate it. */
+/**
+ * Network error codes meaning the request never reached a server: resending cannot duplicate it.
+ * @internal
+ */
 export const UNSENT_ERROR_CODES: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
@@ -11,7 +14,10 @@ export const UNSENT_ERROR_CODES: ReadonlySet<string> = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
-/** Network error codes after which the request may have been processed (it may have gone out). */
+/**
+ * Network error codes after which the request may have been processed (it may have gone out).
+ * @internal
+ */
 export const SENT_ERROR_CODES: ReadonlySet<string> = new Set([
   'ECONNRESET',
   'ECONNABORTED',
@@ -32,6 +38,7 @@ export const SENT_ERROR_CODES: ReadonlySet<string> = new Set([
 const NETWORK_MESSAGE =
   /^(?:fetch failed|failed to fetch|network ?error|networkerror when attempting to fetch resource\.?|load failed|terminated|socket hang up|other side closed)$/i;
 
+/** @internal */
 export interface NetworkErrorInfo {
   /** `network`: the exchange failed; `timeout`: the per-attempt timeout fired; `abort`: the caller aborted. */
   readonly kind: 'network' | 'timeout' | 'abort';
@@ -68,6 +75,7 @@ function* chain(error: unknown): Generator<unknown> {
 /**
  * What a thrown value says about the network, or undefined when it is not a network failure (a programming
  * error, say — those are never retried). Never throws, whatever it is handed.
+ * @internal
  */
 export function inspectNetworkError(error: unknown): NetworkErrorInfo | undefined {
   let code: string | undefined;
@@ -92,7 +100,10 @@ export function inspectNetworkError(error: unknown): NetworkErrorInfo | undefine
   return undefined;
 }
 
-/** A short, secret-free description of an unknown thrown value: its name, never its whole content. */
+/**
+ * A short, secret-free description of an unknown thrown value: its name, never its whole content.
+ * @internal
+ */
 export function describeThrown(error: unknown): string {
   const name = field(error, 'name');
   const message = field(error, 'message');

@@ -6,7 +6,10 @@ import { CLOSED, type Failure } from '../result/failure.ts';
 import { LimiterRejection } from '../scheduler/limiter.ts';
 import type { Pipeline } from './context.ts';
 
-/** How one attempt went: a classified response, or a failure (final when no retry can help). */
+/**
+ * How one attempt went: a classified response, or a failure (final when no retry can help).
+ * @internal
+ */
 export type Outcome =
   | { readonly ok: true; readonly result: Exchange }
   | {
@@ -21,6 +24,7 @@ export type Outcome =
 /**
  * One attempt: credentials → scheduler (the limiter's bucket and a concurrency slot) → exchange. Rejects only with
  * the call's scope reason (the loop turns it into the call's outcome); every other failure is an Outcome.
+ * @internal
  */
 export async function runAttempt(p: Pipeline, call: Call, attempt: number): Promise<Outcome> {
   const started = Date.now();
@@ -56,7 +60,9 @@ export async function runAttempt(p: Pipeline, call: Call, attempt: number): Prom
     if (scope.exit !== undefined && !(scope.exit === 'closed' && scope.endedOnWire))
       throw scope.signal.reason;
     if (error instanceof LimiterRejection) return refused(attempt, error);
-    const classification = classify({ error, method: call.method }, { now: Date.now() });
+    const classification = p.redactor.classification(
+      classify({ error, method: call.method }, { now: Date.now() }),
+    );
     report(p, call, attempt, classification, started);
     return { ok: false, failure: { classification, attempt, cause: safeCause(error) } };
   }

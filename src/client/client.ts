@@ -49,6 +49,11 @@ export interface CalmClient {
    * on the wire finish (their answer stands; no retry follows).
    */
   close(): Promise<void>;
+  /**
+   * Forgets every rate-limit window the client learnt (held buckets, refill timers, counts); calls still queued in
+   * the limiter fail with a `RateLimitError`. For tests that share one client: call it in `beforeEach`.
+   */
+  resetRateLimits(): Promise<void>;
 }
 
 /**
@@ -86,6 +91,7 @@ export function createClient(options: ClientOptions = {}): CalmClient {
     fetch: baseFetch,
     catalogue: config.catalogue,
     signer: new OAuth1Signer(),
+    redactor,
   };
   let foreign: ExchangeContext | undefined;
   const pipeline: Pipeline = {
@@ -151,6 +157,7 @@ export function createClient(options: ClientOptions = {}): CalmClient {
       emitter.close();
       await limiter?.close();
     },
+    resetRateLimits: async () => limiter?.reset(),
   };
   return client;
 }

@@ -8,7 +8,10 @@ import type { RetryBudget } from '../retry/budget.ts';
 import type { RateLimiter } from '../scheduler/limiter.ts';
 import type { Redactor } from '../utils/redact.ts';
 
-/** What the stages of a call share, per client: built once by createClient. */
+/**
+ * What the stages of a call share, per client: built once by createClient.
+ * @internal
+ */
 export interface Pipeline {
   readonly hooks: Hooks;
   readonly random: () => number;

@@ -19,6 +19,9 @@ export interface CalmErrorDetails {
 }
 
 const BRAND = Symbol.for('calmfetch.CalmError');
+/** Node's `util.inspect.custom`, by its registered name: no `node:` import, so the errors load in any runtime. */
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+type Inspect = (value: unknown, options?: unknown) => string;
 
 /**
  * The base of every error calmfetch rejects with. Catch it with {@link isCalmError}, which works without
@@ -82,6 +85,17 @@ export class CalmError extends Error {
       request: this.request,
       ...(this.cursor !== undefined && { cursor: this.cursor }),
     };
+  }
+
+  /**
+   * What `util.inspect` (and so `console.log`) shows: the stack, then {@link toJSON}'s fields and the cause —
+   * not the raw bodies inside `classification`, which hold whatever the server sent.
+   */
+  [INSPECT](_depth: number, options: unknown, inspect?: Inspect): string {
+    const { name: _name, message: _message, ...fields } = this.toJSON();
+    if (this.cause !== undefined) fields.cause = this.cause;
+    const stack = this.stack ?? `${this.name}: ${this.message}`;
+    return inspect ? `${stack} ${inspect(fields, options)}` : `${stack} ${JSON.stringify(fields)}`;
   }
 }
 

@@ -1,6 +1,9 @@
 import type { Abortable } from '../request/scope.ts';
 
-/** A per-attempt timeout: named like ky's, so classify() reads it as one. */
+/**
+ * A per-attempt timeout: named like ky's, so classify() reads it as one.
+ * @internal
+ */
 export class AttemptTimeoutError extends Error {
   override name = 'TimeoutError';
 }
@@ -9,6 +12,7 @@ export class AttemptTimeoutError extends Error {
  * One attempt's lifetime: its own signal for fetch, its timeout, and `race()`, which ends whatever the attempt
  * awaits (a ky hook, fetch, the body) the moment it is aborted, even if that thing ignores the signal (a custom
  * fetch, a hook that never settles). No event listener is involved: abort() calls the pending race's reject.
+ * @internal
  */
 export class Attempt implements Abortable {
   readonly #controller = new AbortController();

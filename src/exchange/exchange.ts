@@ -1,15 +1,19 @@
 import ky, { type KyInstance, type Options as KyOptions } from 'ky';
+import type { OAuth1Credentials } from '../auth/oauth1.ts';
+import type { OAuth1Signer } from '../auth/signer.ts';
 import type { Catalogue } from '../catalogue/types.ts';
 import { isJsonContentType, parseBody } from '../classify/body.ts';
 import { type Classification, classify } from '../classify/classify.ts';
-import type { OAuth1Credentials } from '../auth/oauth1.ts';
-import type { OAuth1Signer } from '../auth/signer.ts';
 import type { Hooks, ResponseType } from '../options/types.ts';
 import type { Call } from '../request/plan.ts';
 import type { CallScope } from '../request/scope.ts';
+import type { Redactor } from '../utils/redact.ts';
 import { Attempt } from './attempt.ts';
 
-/** One response, read once and classified. */
+/**
+ * One response, read once and classified.
+ * @internal
+ */
 export interface Exchange {
   readonly response: Response;
   /** Parsed JSON, text, bytes (Uint8Array) or the unread stream, as the call's `responseType` says. */
@@ -23,15 +27,21 @@ export interface Exchange {
   readonly clockSkew?: boolean;
 }
 
+/** @internal */
 export interface ExchangeContext {
   readonly http: KyInstance;
   readonly fetch: typeof fetch;
   readonly catalogue: Catalogue | undefined;
   /** Signs OAuth 1.0a attempts and keeps the server's clock. */
   readonly signer: OAuth1Signer;
+  /** Masks every credential the client knows in what the server wrote (it may echo them). */
+  readonly redactor: Redactor;
 }
 
-/** The ky instance: its retry and timeouts off (calmfetch owns both), only the hooks given. */
+/**
+ * The ky instance: its retry and timeouts off (calmfetch owns both), only the hooks given.
+ * @internal
+ */
 export function createHttp(instanceHeaders: Record<string, string>, hooks: Hooks): KyInstance {
   return ky.create({
     retry: 0,
@@ -51,6 +61,7 @@ export function createHttp(instanceHeaders: Record<string, string>, hooks: Hooks
 /**
  * One request on the wire and its body, read once. The attempt's timeout starts here, not while the call waited
  * in the limiter; everything awaited here ends when the attempt's timeout or the call's scope does.
+ * @internal
  */
 export async function exchange(
   ctx: ExchangeContext,
@@ -83,7 +94,9 @@ export async function exchange(
     let signedAt = 0;
     const sent = call.options;
     if (headers) request.headers = headers;
-    if (sent.searchParams !== undefined) request.searchParams = sent.searchParams;
+    // ky takes every SearchParams form; its types list mutable arrays and no array values (it joins them).
+    if (sent.searchParams !== undefined)
+      request.searchParams = sent.searchParams as KyOptions['searchParams'];
     if (sent.json !== undefined) request.json = sent.json;
     if (sent.body !== undefined) request.body = sent.body;
     const response = await attempt.race(ctx.http(call.url, request));
@@ -133,9 +146,12 @@ function classifyResponse(
   body: unknown,
 ): Classification {
   const now = Date.now();
-  return classify(
-    { status: response.status, headers: response.headers, body, method: call.method },
-    ctx.catalogue ? { catalogue: ctx.catalogue, now } : { now },
+  // Masked at once: a server may echo the credentials in its error text.
+  return ctx.redactor.classification(
+    classify(
+      { status: response.status, headers: response.headers, body, method: call.method },
+      ctx.catalogue ? { catalogue: ctx.catalogue, now } : { now },
+    ),
   );
 }
 

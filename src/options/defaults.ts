@@ -27,7 +27,10 @@ export const DEFAULTS = Object.freeze({
   responseType: 'auto' as const,
 });
 
-/** What each option is, for the README's options table (its defaults come from DEFAULTS). */
+/**
+ * What each option is, for the README's options table (its defaults come from DEFAULTS).
+ * @internal
+ */
 export const OPTION_DOCS: Readonly<Record<string, { readonly type: string; readonly description: string }>> =
   {
     baseUrl: {

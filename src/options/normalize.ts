@@ -7,9 +7,12 @@ import { checkFunction, checkKeys, checkNumber, describe, isRecord } from '../ut
 import { DEFAULTS } from './defaults.ts';
 import type { AuthOption, Hooks } from './types.ts';
 
+/** @internal */
 export type NormalizedRetry = { -readonly [K in keyof typeof DEFAULTS.retry]: number };
+/** @internal */
 export type NormalizedBudget = { -readonly [K in keyof typeof DEFAULTS.retryBudget]: number };
 
+/** @internal */
 export interface NormalizedRateLimit {
   readonly maxConcurrent: number;
   readonly highWater: number;
@@ -20,6 +23,7 @@ export interface NormalizedRateLimit {
     | undefined;
 }
 
+/** @internal */
 export interface NormalizedOptions {
   readonly rateLimit: NormalizedRateLimit | false;
   readonly baseUrl: string;
@@ -35,7 +39,10 @@ export interface NormalizedOptions {
   readonly random: () => number;
 }
 
-/** Every top-level option `createClient` accepts (an unknown one is a TypeError). */
+/**
+ * Every top-level option `createClient` accepts (an unknown one is a TypeError).
+ * @internal
+ */
 export const CLIENT_KEYS = [
   'baseUrl',
   'auth',
@@ -61,12 +68,14 @@ const HOOK_KEYS = [
   'onEvent',
 ];
 
+/** @internal */
 export function checkObject(name: string, value: unknown): Record<string, unknown> | undefined {
   if (value === undefined) return undefined;
   if (!isRecord(value)) throw new TypeError(`\`${name}\` must be an object; got ${describe(value)}`);
   return value;
 }
 
+/** @internal */
 export function normalizeRetry(name: string, value: unknown, base: NormalizedRetry): NormalizedRetry {
   const retry = checkObject(name, value);
   if (!retry) return base;
@@ -216,7 +225,10 @@ function normalizeHooks(value: unknown): Hooks {
   return hooks as Hooks;
 }
 
-/** Validates every client option up front, with a TypeError naming the option, and fills in the defaults. */
+/**
+ * Validates every client option up front, with a TypeError naming the option, and fills in the defaults.
+ * @internal
+ */
 export function normalizeClientOptions(options: unknown = {}): NormalizedOptions {
   const input = checkObject('options', options) ?? {};
   checkKeys('options', input, CLIENT_KEYS);

@@ -18,7 +18,10 @@ const REQUEST_KEYS = [
 ];
 const RESPONSE_TYPES = ['auto', 'json', 'text', 'bytes', 'stream'];
 
-/** Validates per-call options, with a TypeError naming the option. */
+/**
+ * Validates per-call options, with a TypeError naming the option.
+ * @internal
+ */
 export function checkRequestOptions(options: unknown): RequestOptions {
   if (options === undefined) return EMPTY;
   const input = checkObject('request options', options) ?? {};
@@ -63,6 +66,17 @@ function checkBody(body: unknown): void {
 /** A nested value would be sent as `a=[object Object]`; arrays are joined by ky (`a=1,2`), as X's `ids` expect. */
 function checkSearchParams(params: unknown): void {
   if (typeof params === 'string' || params instanceof URLSearchParams) return;
+  if (Array.isArray(params)) {
+    // [name, value] pairs, for a parameter given more than once.
+    for (const pair of params) {
+      if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || !isPrimitive(pair[1])) {
+        throw new TypeError(
+          `\`searchParams\` pairs must be [name, string | number | boolean]; got ${describe(pair)}`,
+        );
+      }
+    }
+    return;
+  }
   if (!isRecord(params)) {
     throw new TypeError(
       `\`searchParams\` must be a record, URLSearchParams or string; got ${describe(params)}`,
@@ -71,8 +85,7 @@ function checkSearchParams(params: unknown): void {
   for (const [key, value] of Object.entries(params)) {
     const items = Array.isArray(value) ? value : [value];
     for (const item of items) {
-      const type = typeof item;
-      if (item !== undefined && type !== 'string' && type !== 'number' && type !== 'boolean') {
+      if (item !== undefined && !isPrimitive(item)) {
         throw new TypeError(
           `\`searchParams.${key}\` must be a string, number or boolean (or an array of them); got ${describe(item)}`,
         );
@@ -80,3 +93,6 @@ function checkSearchParams(params: unknown): void {
     }
   }
 }
+
+const isPrimitive = (value: unknown): boolean =>
+  typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';

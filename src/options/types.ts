@@ -143,10 +143,40 @@ export interface ClientOptions {
   readonly random?: () => number;
 }
 
+/**
+ * One query parameter's value. `undefined` leaves the parameter out; an array is joined with commas, the form X's
+ * list parameters take (`ids: ['1', '2']` → `ids=1%2C2`, as `new URLSearchParams` writes it).
+ */
+export type SearchParamValue = string | number | boolean | undefined | readonly (string | number | boolean)[];
+
+/**
+ * Query parameters: a record, a `URLSearchParams`, a query string, or `[name, value]` pairs (for a parameter given
+ * more than once: `[['a', 1], ['a', 2]]` → `a=1&a=2`). The forms ky takes.
+ */
 export type SearchParams =
-  | Readonly<Record<string, string | number | boolean | undefined>>
+  | Readonly<Record<string, SearchParamValue>>
   | URLSearchParams
-  | string;
+  | string
+  | readonly (readonly [string, string | number | boolean])[];
+
+/** A queue priority in the rate limiter: 0 (first) to 9, as Bottleneck takes it. */
+export type Priority = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
+
+/** A call's body: `json` (sent as JSON) or `body` (sent as it is), never both. */
+export type RequestBody =
+  | {
+      /** A body sent as JSON. */
+      readonly json?: unknown;
+      readonly body?: undefined;
+    }
+  | {
+      readonly json?: undefined;
+      /**
+       * A raw body (string, URLSearchParams, FormData, Blob, ArrayBuffer, ReadableStream). A stream cannot be sent
+       * again, so a call with one is never retried.
+       */
+      readonly body?: BodyInit;
+    };
 
 /**
  * How a success's body is read. `auto`: JSON when it is JSON, text when it is text, bytes (`Uint8Array`) for
@@ -155,14 +185,14 @@ export type SearchParams =
  */
 export type ResponseType = 'auto' | 'json' | 'text' | 'bytes' | 'stream';
 
-export interface RequestOptions {
+/** A call's options. */
+export type RequestOptions = RequestCallOptions & RequestBody;
+
+/** A call's options besides its body. */
+export interface RequestCallOptions {
   /** How a success's body is read (see ResponseType). @default 'auto' */
   readonly responseType?: ResponseType;
   readonly searchParams?: SearchParams;
-  /** A body sent as JSON. */
-  readonly json?: unknown;
-  /** A raw body (string, URLSearchParams, FormData, Blob, …). Streams cannot be resent, so are not retried. */
-  readonly body?: BodyInit;
   readonly headers?: HeadersInit;
   /** Aborts every attempt and every wait of the call; the call rejects with `signal.reason`. */
   readonly signal?: AbortSignal;
@@ -175,5 +205,5 @@ export interface RequestOptions {
   /** Overrides the client's retry options for this call. */
   readonly retry?: RetryOptions;
   /** Queue priority in the rate limiter, 0 (first) to 9. @default 5 */
-  readonly priority?: number;
+  readonly priority?: Priority;
 }

@@ -23,7 +23,10 @@ export interface CursorState {
   readonly nextSinceId: string | undefined;
 }
 
-/** Bumped when the encoding changes; a cursor of another version is refused. */
+/**
+ * Bumped when the encoding changes; a cursor of another version is refused.
+ * @internal
+ */
 export const CURSOR_VERSION = 1;
 const PREFIX = `cf${CURSOR_VERSION}.`;
 
@@ -39,6 +42,7 @@ interface Wire {
   s?: string;
 }
 
+/** @internal */
 export function encodeCursor(state: CursorState): string {
   const wire: Wire = { v: CURSOR_VERSION, p: state.path, q: state.queryHash, n: state.pages, i: state.items };
   if (state.nextToken !== undefined) wire.t = state.nextToken;
@@ -92,6 +96,7 @@ export function inspectCursor(cursor: string): CursorState {
 /**
  * FNV-1a (32-bit) over the UTF-16 code units, run twice with different offsets for 64 bits, as 16 hex digits. Not a
  * security hash: a fingerprint that tells two queries apart, pure so that it runs on every runtime (no node:crypto).
+ * @internal
  */
 export function fingerprint(text: string): string {
   let a = 0x811c9dc5;
@@ -104,13 +109,17 @@ export function fingerprint(text: string): string {
   return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
 }
 
-/** Larger of two X ids (decimal strings of up to 19 digits, compared without precision loss). */
+/**
+ * Larger of two X ids (decimal strings of up to 19 digits, compared without precision loss).
+ * @internal
+ */
 export function newerId(a: string | undefined, b: string | undefined): string | undefined {
   if (a === undefined) return b;
   if (b === undefined) return a;
   return compareIds(a, b) >= 0 ? a : b;
 }
 
+/** @internal */
 export function olderId(a: string | undefined, b: string | undefined): string | undefined {
   if (a === undefined) return b;
   if (b === undefined) return a;

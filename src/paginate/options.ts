@@ -44,6 +44,7 @@ const KEYS = [
   ...PAGE_REQUEST_KEYS,
 ];
 
+/** @internal */
 export interface NormalizedPaginate {
   readonly query: URLSearchParams;
   readonly cursor: string | undefined;
@@ -56,7 +57,10 @@ export interface NormalizedPaginate {
   readonly request: RequestOptions;
 }
 
-/** Validates up front, with a TypeError naming the option; the request options are checked by the client. */
+/**
+ * Validates up front, with a TypeError naming the option; the request options are checked by the client.
+ * @internal
+ */
 export function normalizePaginate(options: unknown): NormalizedPaginate {
   if (options === undefined) options = {};
   if (!isRecord(options)) throw new TypeError(`\`options\` must be an object; got ${describe(options)}`);

@@ -3,6 +3,7 @@ import { type CursorState, fingerprint, newerId, olderId } from './cursor.ts';
 import type { NormalizedPaginate } from './options.ts';
 import { ruleFor, type TokenParam } from './rules.ts';
 
+/** @internal */
 export interface CrawlQuery {
   readonly pathname: string;
   /** The stable query: the same on every page (the token is added per page). */
@@ -12,7 +13,10 @@ export interface CrawlQuery {
   readonly sinceId: string | undefined;
 }
 
-/** X's rules applied to the caller's query, checked up front: a TypeError names what is wrong. */
+/**
+ * X's rules applied to the caller's query, checked up front: a TypeError names what is wrong.
+ * @internal
+ */
 export function crawlQuery(path: string, config: NormalizedPaginate): CrawlQuery {
   if (typeof path !== 'string' || path === '') throw new TypeError('`path` must be a non-empty string');
   const pathname = new URL(path, 'http://calmfetch.invalid/').pathname;
@@ -50,7 +54,10 @@ interface PageMeta {
 
 const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
 
-/** The crawl's position after a page with `count` items and this `meta`: pure, so that it is tested alone. */
+/**
+ * The crawl's position after a page with `count` items and this `meta`: pure, so that it is tested alone.
+ * @internal
+ */
 export function advance(
   state: CursorState,
   meta: PageMeta,

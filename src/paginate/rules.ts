@@ -34,7 +34,10 @@ export const ENDPOINT_RULES: Readonly<Record<string, EndpointRule>> = Object.fre
   '/2/tweets/counts/all': { tokenParam: 'next_token' },
 } satisfies Record<string, EndpointRule>);
 
-/** The rule for a template: the table's, else `pagination_token` with `max_results` left to the caller. */
+/**
+ * The rule for a template: the table's, else `pagination_token` with `max_results` left to the caller.
+ * @internal
+ */
 export function ruleFor(template: string): EndpointRule {
   return ENDPOINT_RULES[template] ?? { tokenParam: 'pagination_token' };
 }

@@ -9,6 +9,7 @@ export interface ErrorSummary {
   readonly first: readonly { readonly page: number; readonly error: ApiError }[];
 }
 
+/** @internal */
 export function summarizeErrors(keep: number) {
   const byType: Record<string, number> = Object.create(null);
   const first: { page: number; error: ApiError }[] = [];

@@ -32,9 +32,15 @@ export interface ParseOptions {
   readonly now?: number;
 }
 
-/** A reset or Retry-After further ahead than this is garbage (X's longest window is 24 hours). */
+/**
+ * A reset or Retry-After further ahead than this is garbage (X's longest window is 24 hours).
+ * @internal
+ */
 export const MAX_AHEAD_MS = 7 * 24 * 60 * 60 * 1000;
-/** Skew within this is the Date header's resolution plus transit, not a wrong clock. */
+/**
+ * Skew within this is the Date header's resolution plus transit, not a wrong clock.
+ * @internal
+ */
 export const SKEW_TOLERANCE_MS = 2000;
 
 const INTEGER = /^\s*\d{1,16}\s*$/;
@@ -54,7 +60,10 @@ function decimal(value: string | undefined): number | undefined {
 
 let lastDate: { text: string; ms: number | undefined } = { text: '', ms: undefined };
 
-/** An HTTP date (`Date`, `Retry-After`) as epoch ms; undefined for garbage. Never throws. */
+/**
+ * An HTTP date (`Date`, `Retry-After`) as epoch ms; undefined for garbage. Never throws.
+ * @internal
+ */
 export function httpDate(value: string | null | undefined): number | undefined {
   if (value == null) return undefined;
   if (value.length > 64 || !/[a-z]/i.test(value)) return undefined;
@@ -66,7 +75,10 @@ export function httpDate(value: string | null | undefined): number | undefined {
   return ms;
 }
 
-/** Whether a time read from a header is within MAX_AHEAD_MS of now, either way (further is garbage). */
+/**
+ * Whether a time read from a header is within MAX_AHEAD_MS of now, either way (further is garbage).
+ * @internal
+ */
 export function withinReach(ms: number, now: number): boolean {
   return ms <= now + MAX_AHEAD_MS && ms >= now - MAX_AHEAD_MS;
 }
@@ -111,7 +123,10 @@ export function parseRateLimit(
   return readRateLimit(headerReader(headers), options.now ?? Date.now());
 }
 
-/** parseRateLimit over a header reader (classify() reads the same headers for other fields too). */
+/**
+ * parseRateLimit over a header reader (classify() reads the same headers for other fields too).
+ * @internal
+ */
 export function readRateLimit(get: HeaderGetter, now: number): RateLimitInfo {
   const serverMs = httpDate(get('date'));
   const serverDate = serverMs !== undefined && withinReach(serverMs, now) ? new Date(serverMs) : undefined;
@@ -198,6 +213,7 @@ function parseIetf(get: (name: string) => string | undefined, now: number) {
  * comes from a per-second or secondary limit (X's `search/all`: 1 request per second; a stream's
  * `TooManyConnections`), which its reset says nothing about, so it gives no time (the retry decision backs off
  * briefly instead of waiting up to 15 minutes).
+ * @internal
  */
 export function serverRetryAt(info: RateLimitInfo, now: number, anyWindow: boolean): Date | undefined {
   if (info.retryAfterMs !== undefined) return new Date(now + info.retryAfterMs);

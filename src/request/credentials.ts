@@ -5,7 +5,10 @@ import { raceSignal } from '../utils/abort.ts';
 import type { Redactor } from '../utils/redact.ts';
 import { type Call, summaryOf } from './plan.ts';
 
-/** Header names whose values are credentials: never sent to another origin, always masked. */
+/**
+ * Header names whose values are credentials: never sent to another origin, always masked.
+ * @internal
+ */
 export const CREDENTIAL_HEADER = /^(?:authorization|proxy-authorization|cookie)$|token|key|secret|session/i;
 
 type OAuth1Option = Extract<AuthOption, { oauth1: unknown }>['oauth1'];
@@ -17,6 +20,7 @@ type OAuth1Option = Extract<AuthOption, { oauth1: unknown }>['oauth1'];
  * drops Authorization on a cross-origin redirect). OAuth 1.0a credentials are resolved here (their identity names
  * the bucket) and signed later, in the exchange, once the call has left the limiter: a timestamp signed before a
  * long wait would be stale.
+ * @internal
  */
 export class Credentials {
   readonly #auth: AuthOption | undefined;
@@ -44,8 +48,8 @@ export class Credentials {
     const merged = new Headers(clientHeaders);
     this.foreignHeaders = {};
     for (const [name, value] of merged) {
-      if (CREDENTIAL_HEADER.test(name)) redactor.addAuthorization(value);
-      else this.foreignHeaders[name] = value;
+      redactor.addHeader(name, value);
+      if (!CREDENTIAL_HEADER.test(name)) this.foreignHeaders[name] = value;
     }
     if (authorization !== undefined) merged.set('authorization', authorization);
     // A plain record: ky merges the instance's headers into every call, and copies a record faster than Headers.
@@ -59,8 +63,10 @@ export class Credentials {
    * wait races the call's scope.
    */
   forAttempt(call: Call): Headers | undefined | Promise<Headers> {
+    if (call.options.headers === undefined) {
+      if (this.#fixed || !call.sameOrigin) return undefined;
+    } else this.#redactor.addHeaders(call.options.headers); // the call's own credentials are masked too
     if (!call.sameOrigin) return new Headers(call.options.headers);
-    if (this.#fixed && call.options.headers === undefined) return undefined;
     return this.#provide(call);
   }
 
@@ -105,7 +111,7 @@ export class Credentials {
         throw new TypeError('`auth` returned no headers: the request would go without credentials');
       }
       for (const [name, value] of new Headers(given)) {
-        if (name === 'authorization' || CREDENTIAL_HEADER.test(name)) this.#redactor.addAuthorization(value);
+        this.#redactor.addHeader(name, value);
         headers.set(name, value);
       }
       return headers;

@@ -9,7 +9,10 @@ import { safeUrl } from '../utils/redact.ts';
 import { CallScope } from './scope.ts';
 import { joinUrl, sameOrigin } from './url.ts';
 
-/** One call, planned from its options before anything is sent: what every later stage reads. */
+/**
+ * One call, planned from its options before anything is sent: what every later stage reads.
+ * @internal
+ */
 export interface Call {
   readonly method: string;
   readonly url: string;
@@ -36,7 +39,10 @@ export interface Call {
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 const METHOD = /^[A-Z]{1,16}$/;
 
-/** What the planner needs of the client. */
+/**
+ * What the planner needs of the client.
+ * @internal
+ */
 export interface PlanContext {
   readonly config: NormalizedOptions;
   /** The base URL without trailing slashes. */
@@ -47,7 +53,10 @@ export interface PlanContext {
   readonly scopes: Set<CallScope>;
 }
 
-/** Validates a call's arguments (a TypeError naming the option) and plans it. Opens the call's scope last. */
+/**
+ * Validates a call's arguments (a TypeError naming the option) and plans it. Opens the call's scope last.
+ * @internal
+ */
 export function planCall(ctx: PlanContext, method: string, path: string, rawOptions: unknown): Call {
   const upper = typeof method === 'string' ? method.toUpperCase() : '';
   if (!METHOD.test(upper)) throw new TypeError('`method` must be an HTTP method name');
@@ -74,7 +83,10 @@ export function planCall(ctx: PlanContext, method: string, path: string, rawOpti
   };
 }
 
-/** The call as events, errors and hooks show it: the URL without credentials. */
+/**
+ * The call as events, errors and hooks show it: the URL without credentials.
+ * @internal
+ */
 export function summaryOf(call: Call): RequestSummary {
   call.summary ??= { method: call.method, url: safeUrl(call.url) };
   return call.summary;

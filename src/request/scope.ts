@@ -1,19 +1,31 @@
 import { MAX_TIMER_MS } from '../retry/backoff.ts';
 
-/** How a call's scope ended: the caller's signal, the call's deadline, or the client's `close()`. */
+/**
+ * How a call's scope ended: the caller's signal, the call's deadline, or the client's `close()`.
+ * @internal
+ */
 export type ScopeExit = 'abort' | 'deadline' | 'closed';
 
-/** The reason a scope's signal carries when the deadline ends it (the caller's own reason is passed through). */
+/**
+ * The reason a scope's signal carries when the deadline ends it (the caller's own reason is passed through).
+ * @internal
+ */
 export class DeadlineReached extends Error {
   override name = 'DeadlineReached';
 }
 
-/** The reason a scope's signal carries when `close()` ends it. */
+/**
+ * The reason a scope's signal carries when `close()` ends it.
+ * @internal
+ */
 export class ClientClosed extends Error {
   override name = 'ClientClosed';
 }
 
-/** Something a scope can stop at once: the attempt on the wire. */
+/**
+ * Something a scope can stop at once: the attempt on the wire.
+ * @internal
+ */
 export interface Abortable {
   /** Whether the request has reached fetch (close() lets such an attempt finish). */
   readonly onWire: boolean;
@@ -27,6 +39,7 @@ export interface Abortable {
  * on the wire is aborted too, except by `close()`, which lets requests already sent finish.
  *
  * Cheap when nothing is set: no timer without a finite deadline, no listener without a caller's signal.
+ * @internal
  */
 export class CallScope {
   readonly #controller = new AbortController();

@@ -2,7 +2,10 @@ import type { Hooks } from '../options/types.ts';
 import type { Redactor } from '../utils/redact.ts';
 import type { CalmEvent } from './events.ts';
 
-/** Sends events to `hooks.onEvent`, credentials masked; a listener that throws never breaks a call. */
+/**
+ * Sends events to `hooks.onEvent`, credentials masked; a listener that throws never breaks a call.
+ * @internal
+ */
 export class Emitter {
   readonly #listener: Hooks['onEvent'];
   readonly #redactor: Redactor;

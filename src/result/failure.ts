@@ -9,7 +9,10 @@ import { type Call, summaryOf } from '../request/plan.ts';
 import type { Redactor } from '../utils/redact.ts';
 import { errorMessage } from './messages.ts';
 
-/** How an attempt (or the wait before one) failed: what the final error is made of. */
+/**
+ * How an attempt (or the wait before one) failed: what the final error is made of.
+ * @internal
+ */
 export interface Failure {
   readonly classification: Classification;
   /** The attempt that failed, 1 for the first. */
@@ -24,7 +27,10 @@ const ERROR_CLASSES: Record<FailureCategory, typeof CalmError> = {
   permanent: PermanentError,
 };
 
-/** The typed error a call rejects with: its class from the category, its message masked. */
+/**
+ * The typed error a call rejects with: its class from the category, its message masked.
+ * @internal
+ */
 export function finalError(
   call: Call,
   failure: Failure,
@@ -32,7 +38,7 @@ export function finalError(
   retryAt: Date | undefined,
   redactor: Redactor,
 ): CalmError {
-  const c = failure.classification;
+  const c = redactor.classification(failure.classification);
   const category: FailureCategory = c.category === 'ok' ? 'permanent' : c.category;
   const at = retryAt ?? c.retryAt;
   const message = redactor.redact(errorMessage(call.method, call.url, c, failure.attempt, giveUp, at));
@@ -50,12 +56,16 @@ export function finalError(
   );
 }
 
-/** What a closed client tells every call it ends before sending: it will not recover, so `permanent`. */
+/**
+ * What a closed client tells every call it ends before sending: it will not recover, so `permanent`.
+ * @internal
+ */
 export const CLOSED = 'the client was closed';
 
 /**
  * The failure of a call ended by `close()`, wherever it waited: one classification for all, its last attempt's
  * error (if any) as the cause.
+ * @internal
  */
 export function closedFailure(attempt: number, last: CalmError | undefined): Failure {
   return {
@@ -68,6 +78,7 @@ export function closedFailure(attempt: number, last: CalmError | undefined): Fai
 /**
  * The failure of a call whose deadline passed before its first attempt went out (waiting for credentials, the
  * limiter, a slot or a hook): nothing was sent, and the call may be tried again later, so `retryable`.
+ * @internal
  */
 export function deadlineFailure(attempt: number): Failure {
   return {

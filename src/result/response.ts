@@ -23,7 +23,10 @@ export interface CalmResponse<T = unknown> {
   readonly classification: Classification;
 }
 
-/** Builds a success: an X v2 envelope is opened (`data`, `includes`, `meta`), anything else is `data` itself. */
+/**
+ * Builds a success: an X v2 envelope is opened (`data`, `includes`, `meta`), anything else is `data` itself.
+ * @internal
+ */
 export function successOf<T>(
   response: Response,
   body: unknown,

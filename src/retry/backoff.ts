@@ -1,6 +1,9 @@
 // Pure backoff math: no timers, randomness injected. Each strategy is named.
 
-/** The largest delay `setTimeout` can hold; longer ones fire at once. */
+/**
+ * The largest delay `setTimeout` can hold; longer ones fire at once.
+ * @internal
+ */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
@@ -8,6 +11,7 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
  * random delay in [0, min(max, base · 2^(retry−1))]. Spreads retrying callers out evenly.
  *
  * @param retry 1 for the first retry.
+ * @internal
  */
 export function fullJitter(retry: number, baseMs: number, maxMs: number, random: () => number): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, retry - 1), MAX_TIMER_MS);
@@ -19,6 +23,7 @@ export function fullJitter(retry: number, baseMs: number, maxMs: number, random:
  * plus up to `jitterMs`. For rate limits without a server time, where waiting less than the step is never right.
  *
  * @param wait 1 for the first wait.
+ * @internal
  */
 export function exponentialWithPositiveJitter(
   wait: number,
@@ -31,7 +36,10 @@ export function exponentialWithPositiveJitter(
   return Math.min(MAX_TIMER_MS, Math.ceil(step + clampUnit(random()) * jitterMs));
 }
 
-/** A wait until a server-given time, never less, plus up to `jitterMs` so that callers don't return together. */
+/**
+ * A wait until a server-given time, never less, plus up to `jitterMs` so that callers don't return together.
+ * @internal
+ */
 export function untilServerTime(
   retryAt: number,
   now: number,

@@ -1,4 +1,7 @@
-/** Retry-storm protection: a per-client token bucket (as gRPC retry throttling and the AWS SDK retry quota). */
+/**
+ * Retry-storm protection: a per-client token bucket (as gRPC retry throttling and the AWS SDK retry quota).
+ * @internal
+ */
 export interface RetryBudgetOptions {
   /** Tokens in a full (warm) bucket. @default 10 */
   readonly capacity: number;
@@ -13,6 +16,7 @@ export interface RetryBudgetOptions {
  * retry, retryable failures fail fast. In a total outage a warm client sends at most `capacity / retryCost`
  * extra requests in all, whatever the load; in a partial one, at most one retry per `retryCost /
  * refillPerSuccess` successes.
+ * @internal
  */
 export class RetryBudget {
   readonly #options: RetryBudgetOptions;

@@ -3,10 +3,16 @@ import type { NormalizedRetry } from '../options/normalize.ts';
 import { seconds } from '../result/messages.ts';
 import { exponentialWithPositiveJitter, fullJitter, MAX_TIMER_MS, untilServerTime } from './backoff.ts';
 
-/** Where a retry's delay came from. */
+/**
+ * Where a retry's delay came from.
+ * @internal
+ */
 export type DelaySource = 'backoff' | 'server' | 'hook';
 
-/** What the call has been through so far, as the decision needs it. */
+/**
+ * What the call has been through so far, as the decision needs it.
+ * @internal
+ */
 export interface CallState {
   /** The attempt that failed, 1 for the first. */
   readonly attempt: number;
@@ -31,7 +37,10 @@ export interface CallState {
   readonly now: number;
 }
 
-/** Send again after `delayMs`. */
+/**
+ * Send again after `delayMs`.
+ * @internal
+ */
 export interface Retry {
   readonly retry: true;
   /**
@@ -47,7 +56,10 @@ export interface Retry {
   readonly retryAt?: Date;
 }
 
-/** Stop: the call fails with the attempt's classification. */
+/**
+ * Stop: the call fails with the attempt's classification.
+ * @internal
+ */
 export interface GiveUp {
   readonly retry: false;
   /** Why the client stopped, for `CalmError.giveUp`. */
@@ -58,8 +70,10 @@ export interface GiveUp {
   readonly refreshable?: boolean;
 }
 
+/** @internal */
 export type Decision = Retry | GiveUp;
 
+/** @internal */
 export const giveUp = (why: string, retryAt?: Date, refreshable?: boolean): GiveUp => ({
   retry: false,
   giveUp: why,
@@ -74,6 +88,7 @@ const NOT_REPLAYABLE = 'not retried: the request body is a stream, which cannot 
 /**
  * The retry decision for one failed attempt, as a value: pure (time and randomness are passed in), no hooks, no
  * side effects. The hooks (./hooks.ts) may then change it; the loop (./loop.ts) carries it out.
+ * @internal
  */
 export function decide(
   c: Classification,
@@ -159,7 +174,10 @@ function decideTransient(
   return { retry: true, kind: 'retry', delayMs, source: server ? 'server' : 'backoff', consumesRetry: true };
 }
 
-/** A rate-limit answer whose reported windows still have room (none spent): a per-second or secondary limit. */
+/**
+ * A rate-limit answer whose reported windows still have room (none spent): a per-second or secondary limit.
+ * @internal
+ */
 export function hasRoom(c: Classification): boolean {
   const info = c.rateLimit;
   const windows = [info, info.app24h, info.user24h, info.ietf];
@@ -172,7 +190,10 @@ export function hasRoom(c: Classification): boolean {
   return room;
 }
 
-/** The backoff a `shouldRetry: true` override gets: the transient schedule. */
+/**
+ * The backoff a `shouldRetry: true` override gets: the transient schedule.
+ * @internal
+ */
 export function overrideDelay(retriesConsumed: number, retry: NormalizedRetry, random: () => number): number {
   return fullJitter(retriesConsumed + 1, retry.baseDelayMs, retry.maxDelayMs, random);
 }

@@ -5,7 +5,10 @@ import type { Hooks, RateLimitContext, RetryContext } from '../options/types.ts'
 import { raceSignal } from '../utils/abort.ts';
 import { type Decision, giveUp, overrideDelay } from './decide.ts';
 
-/** A decision hook threw or rejected: the call fails as permanent, `giveUp` naming the hook, `cause` what it threw. */
+/**
+ * A decision hook threw or rejected: the call fails as permanent, `giveUp` naming the hook, `cause` what it threw.
+ * @internal
+ */
 export class HookFailure extends Error {
   override name = 'HookFailure';
   readonly hook: string;
@@ -16,7 +19,10 @@ export class HookFailure extends Error {
   }
 }
 
-/** What the decision hooks are shown, and how they are bounded. */
+/**
+ * What the decision hooks are shown, and how they are bounded.
+ * @internal
+ */
 export interface HookInput {
   readonly classification: Classification;
   readonly request: RequestSummary;
@@ -50,6 +56,7 @@ async function call<T>(hook: string, signal: AbortSignal, run: () => T | Promise
 /**
  * Lets the decision hooks change a decision, in a fixed order: `onAuthError` (one refresh), `onRateLimit` (wait or
  * fail), `shouldRetry` (override), `beforeRetry` (veto or new delay). Returns the final decision.
+ * @internal
  */
 export async function applyHooks(hooks: Hooks, decision: Decision, input: HookInput): Promise<Decision> {
   let current = decision;

@@ -17,6 +17,7 @@ import { applyHooks, HookFailure } from './hooks.ts';
  * that succeeds at once: 0.2–0.9 µs for a bare async call, 1.5–3.5 µs through pRetry with a signal) — and the
  * decision would have to be smuggled through its callbacks. Here the decision is a value (./decide.ts) and each
  * step reads in order.
+ * @internal
  */
 export async function runCall<T>(p: Pipeline, call: Call): Promise<CalmResponse<T>> {
   const scope = call.scope;
@@ -155,8 +156,7 @@ function announce(p: Pipeline, call: Call, attempt: number, failure: Failure, de
   else if (decision.kind === 'resign') {
     const reason = `${c.reason}: signed again on the server's clock`;
     p.emitter.emit({ type: 'auth-refresh', ...base, reason });
-  }
-  else if (decision.kind === 'wait') {
+  } else if (decision.kind === 'wait') {
     p.emitter.emit({
       type: 'wait',
       ...base,

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
  * The endpoint template of a path: ids and usernames replaced, so that every call to one X endpoint shares a
  * bucket. `/2/users/2244994945/tweets` → `/2/users/:id/tweets`, `/2/users/by/username/XDevelopers` →
  * `/2/users/by/username/:username`, `/1.1/statuses/show/20.json` → `/1.1/statuses/show/:id.json`.
+ * @internal
  */
 export function endpointTemplate(pathname: string): string {
   const segments = pathname.split('/');
@@ -53,7 +54,10 @@ function segmentTemplate(segment: string, previous: string): string | undefined 
 
 const identities = new Map<string, string>();
 
-/** A short, one-way hash of a credential: enough to tell tokens apart, useless to anyone who reads it. */
+/**
+ * A short, one-way hash of a credential: enough to tell tokens apart, useless to anyone who reads it.
+ * @internal
+ */
 export function authIdentity(authorization: string | null | undefined): string {
   if (!authorization) return 'anonymous';
   let identity = identities.get(authorization);
@@ -75,7 +79,10 @@ export interface BucketRequest {
   readonly identity: string;
 }
 
-/** The default bucket: method + endpoint template + auth identity (`GET /2/users/:id/tweets a1b2…`). */
+/**
+ * The default bucket: method + endpoint template + auth identity (`GET /2/users/:id/tweets a1b2…`).
+ * @internal
+ */
 export function defaultBucket(method: string, endpoint: string, identity: string): string {
   return `${method} ${endpoint} ${identity}`;
 }

@@ -22,6 +22,7 @@ export type LimiterEvent =
   | { readonly type: 'limiter'; readonly action: 'local-fallback'; readonly reason: string }
   | { readonly type: 'limiter'; readonly action: 'redis-recovered' };
 
+/** @internal */
 export interface LimiterOptions {
   readonly maxConcurrent: number;
   readonly highWater: number;
@@ -35,10 +36,13 @@ export interface LimiterOptions {
 /** How long a cluster remembers that some process has counted a bucket (see Bucket.joining). */
 const COUNTED_TTL_MS = 24 * 3_600_000;
 
-/** Why the limiter refused to queue or run a call; the client turns it into a typed error. */
+/**
+ * Why the limiter refused to queue or run a call; the client turns it into a typed error.
+ * @internal
+ */
 export class LimiterRejection extends Error {
   override name = 'LimiterRejection';
-  readonly kind: 'spent-window' | 'queue-full' | 'queue-timeout' | 'store-unavailable' | 'closed';
+  readonly kind: 'spent-window' | 'queue-full' | 'queue-timeout' | 'store-unavailable' | 'closed' | 'reset';
   readonly retryAt: Date | undefined;
 
   constructor(kind: LimiterRejection['kind'], message: string, retryAt?: Date) {
@@ -74,6 +78,7 @@ interface Options {
   readonly deadlineAt: number;
 }
 
+/** @internal */
 export interface Observed {
   readonly classification: Classification;
 }
@@ -83,6 +88,7 @@ export interface Observed {
  * Group owned by one client. Each bucket's reservoir follows X's window: a probe finds it, the reservoir counts
  * the calls, a refill opens the next window at its reset, and a 429 holds the bucket until then. With Redis, the
  * reservoirs live in Redis and the refill of each window happens once across every process.
+ * @internal
  */
 export class RateLimiter {
   readonly #options: LimiterOptions;
@@ -95,6 +101,8 @@ export class RateLimiter {
   #queued = 0;
   #closed = false;
   #jobIds = 0;
+  /** How to refuse each call queued now (reset() does). */
+  readonly #waiting = new Set<(rejection: LimiterRejection) => void>();
   readonly #watched = new WeakSet<Bottleneck>();
   readonly #submissions = new Map<string, () => void>();
 
@@ -269,7 +277,10 @@ export class RateLimiter {
       // Not unref'd: a queued call keeps the process alive, as a pending fetch does; it is cleared as soon as the
       // call starts or settles, and close() rejects queued calls.
       const unsubscribe = shared ? this.#options.redis?.onDown(() => !started && reroute()) : undefined;
+      const refuse = (rejection: LimiterRejection) => finish(rejection);
+      this.#waiting.add(refuse);
       const cleanup = () => {
+        this.#waiting.delete(refuse);
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);
         unsubscribe?.();
@@ -307,6 +318,7 @@ export class RateLimiter {
         }
         started = true;
         this.#queued--;
+        this.#waiting.delete(refuse);
         // Out of the queue: the queue-wait bound and the reroute no longer apply (the attempt has its own timeout).
         clearTimeout(timer);
         unsubscribe?.();
@@ -516,6 +528,27 @@ export class RateLimiter {
     return true;
   }
 
+  /**
+   * Forgets every bucket: held windows, refill timers, counts and the local limiters, as if no call had been made.
+   * Calls still queued are refused (`kind: 'reset'`). With Redis, each bucket this process knew is opened to one
+   * probe in the shared store too. For tests that share one client; a call in flight still reports to its bucket.
+   */
+  async reset(): Promise<void> {
+    const refused = new LimiterRejection('reset', 'the rate limits were reset (client.resetRateLimits())');
+    for (const refuse of [...this.#waiting]) refuse(refused);
+    const keys = [...this.#buckets.keys()];
+    for (const bucket of this.#buckets.values()) if (bucket.timer) clearTimeout(bucket.timer);
+    this.#buckets.clear();
+    this.#gates.clear();
+    const local = this.#local;
+    this.#local = undefined;
+    if (this.#shared && this.#options.redis?.up)
+      await Promise.all(keys.map((key) => this.#setReservoir(key, 1)));
+    // The old limiters' queues hold only refused calls now: stopped, not awaited (Bottleneck's stop waits on its
+    // own timers, which a test's fake clock would never run).
+    if (local) this.#retire(local);
+  }
+
   /** Stops every timer and, if calmfetch opened it, the Redis connection. Queued calls are rejected. */
   async close(): Promise<void> {
     this.#closed = true;
@@ -555,6 +588,7 @@ const internals = (limiter: Bottleneck) => limiter as unknown as BottleneckInter
  * transpiled async generators and an event per state change, about 0.2 ms a call. The reservoir stays Bottleneck's:
  * refills, holds and queued calls work on the same number. False (queue through Bottleneck) when anything waits,
  * when the window is spent, or when the store is not the in-memory one.
+ * @internal
  */
 export function takeToken(limiter: Bottleneck): boolean {
   const { datastore, _store, _states } = internals(limiter);
@@ -607,6 +641,7 @@ function startFast(limiter: Bottleneck): void {
  * at least 1 ms in Node — so a limiter registers at most about one job per millisecond, in series, and every
  * call pays several of them (measured: 3.5 ms per call, 413 calls/s at concurrency 64). `setImmediate` yields to
  * the event loop just the same (I/O callbacks still run in between), without the timer's minimum.
+ * @internal
  */
 export function yieldFast(limiter: Bottleneck): void {
   startFast(limiter);

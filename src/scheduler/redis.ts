@@ -17,7 +17,10 @@ export interface RedisOption {
   readonly options?: Readonly<Record<string, unknown>>;
 }
 
-/** The shared store behind the clustered limiter: Bottleneck's ioredis connection plus calmfetch's bookkeeping. */
+/**
+ * The shared store behind the clustered limiter: Bottleneck's ioredis connection plus calmfetch's bookkeeping.
+ * @internal
+ */
 export interface RedisStore {
   readonly connection: Bottleneck.IORedisConnection;
   /** Whether Redis answers now. */
@@ -30,6 +33,29 @@ export interface RedisStore {
   /** SET NX PX with a bounded wait: true for the first caller, false after, undefined when Redis did not answer. */
   once(key: string, ttlMs: number, timeoutMs: number): Promise<boolean | undefined>;
   close(): Promise<void>;
+}
+
+/**
+ * Bottleneck's ioredis connection. Bottleneck requires ioredis itself; when it is not installed, the error names
+ * the option that needs it and the package to install, not Bottleneck's bare `Cannot find module 'ioredis'`.
+ */
+function connect(option: RedisOption): Bottleneck.IORedisConnection {
+  try {
+    return option.client
+      ? new Bottleneck.IORedisConnection({ client: option.client as never })
+      : new Bottleneck.IORedisConnection({
+          clientOptions: { maxRetriesPerRequest: 1, enableOfflineQueue: false, ...option.options } as never,
+        });
+  } catch (error) {
+    const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+    if (code === 'MODULE_NOT_FOUND' && String(message).includes("'ioredis'")) {
+      throw new Error(
+        '`rateLimit.redis` needs the ioredis package (an optional peer dependency of calmfetch), which is not installed: run `npm i ioredis`',
+        { cause: error },
+      );
+    }
+    throw error;
+  }
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
@@ -52,14 +78,11 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined>
 /**
  * Opens the shared store. Never waits for Redis: the limiter asks `ready()` with its own bound. With `options`,
  * Bottleneck loads ioredis itself (an optional peer dependency of calmfetch).
+ * @internal
  */
 export function openRedisStore(option: RedisOption): RedisStore {
   const owned = option.client === undefined;
-  const connection = option.client
-    ? new Bottleneck.IORedisConnection({ client: option.client as never })
-    : new Bottleneck.IORedisConnection({
-        clientOptions: { maxRetriesPerRequest: 1, enableOfflineQueue: false, ...option.options } as never,
-      });
+  const connection = connect(option);
   // Bottleneck's connection emits its clients' errors; without a listener they would crash the process.
   connection.on('error', () => {});
   const client = (connection as unknown as { client: RedisClientLike }).client;

@@ -2,6 +2,7 @@
  * Settles with `promise`, or rejects with `signal.reason` as soon as the signal aborts, whichever comes first. The
  * listener is removed when either happens, so nothing is left behind. `promise` keeps running (a wait can be
  * abandoned, not undone): a late rejection from it is swallowed.
+ * @internal
  */
 export function raceSignal<T>(promise: Promise<T> | T, signal: AbortSignal | undefined): Promise<T> {
   if (!(promise instanceof Promise))

@@ -1,13 +1,17 @@
 /** Headers as classify() accepts them: a `Headers` object or a plain record (any key case). */
 export type HeadersInput = Headers | Readonly<Record<string, unknown>>;
 
-/** Reads one header by its name, which must be lower-case (as every name calmfetch reads is). */
+/**
+ * Reads one header by its name, which must be lower-case (as every name calmfetch reads is).
+ * @internal
+ */
 export type HeaderGetter = (name: string) => string | undefined;
 
 /**
  * A never-throwing header reader over a `Headers` object or a plain record, whatever the case of its names. Plain
  * records may hold garbage (numbers, arrays, objects): only strings and finite numbers count, an array gives its
  * first string. The first value given under a name wins.
+ * @internal
  */
 export function headerReader(headers: HeadersInput | undefined | null): HeaderGetter {
   if (headers === undefined || headers === null || typeof headers !== 'object') return () => undefined;

@@ -1,6 +1,7 @@
 /**
  * Waits `ms`, or rejects with `signal.reason` as soon as the signal aborts. Like any pending timer, a wait keeps the
  * process alive (a script awaiting a call must not exit in the middle of it); an abort leaves no timer behind.
+ * @internal
  */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) return Promise.reject(signal.reason);

@@ -1,9 +1,11 @@
 // Option validation: each check throws a TypeError that names the option.
 
+/** @internal */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** @internal */
 export function checkNumber(
   name: string,
   value: unknown,
@@ -23,19 +25,24 @@ export function checkNumber(
   return value;
 }
 
+/** @internal */
 export function checkFunction(name: string, value: unknown): void {
   if (value !== undefined && typeof value !== 'function') {
     throw new TypeError(`\`${name}\` must be a function; got ${describe(value)}`);
   }
 }
 
+/** @internal */
 export function checkBoolean(name: string, value: unknown): void {
   if (value !== undefined && typeof value !== 'boolean') {
     throw new TypeError(`\`${name}\` must be a boolean; got ${describe(value)}`);
   }
 }
 
-/** Rejects keys an options object does not know, so that a typo never passes silently. */
+/**
+ * Rejects keys an options object does not know, so that a typo never passes silently.
+ * @internal
+ */
 export function checkKeys(name: string, value: Record<string, unknown>, known: readonly string[]): void {
   for (const key of Object.keys(value)) {
     if (!known.includes(key)) {
@@ -44,7 +51,10 @@ export function checkKeys(name: string, value: Record<string, unknown>, known: r
   }
 }
 
-/** A value as it may appear in an error message: its type and, for short primitives, its value. Never a secret. */
+/**
+ * A value as it may appear in an error message: its type and, for short primitives, its value. Never a secret.
+ * @internal
+ */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'undefined')

@@ -320,12 +320,20 @@ describe('auth-fatal and permanent failures', () => {
     expect((error as Error).message).toMatch(/still refused after the credentials were refreshed/);
   });
 
-  it('never retries a permanent failure, and the message names method, path, code text and tip', async () => {
+  it('never retries a permanent failure, and the message names method, path and code text (no 403 tip for 187)', async () => {
     use(http.post(`${API}/2/tweets`, () => respond.json(v1Error(187), 403)));
     const { error } = await settle(createClient().post('/2/tweets', { json: { text: 'again' } }));
     expect(isPermanentError(error)).toBe(true);
     expect((error as Error).message).toBe(
-      'POST /2/tweets: code 187 "Status is a duplicate." on HTTP 403 (1 attempt); not retried. Tip: Check that your developer account includes access to the endpoint you’re trying to use. You may also need to get your App allowlisted (e.g. Engagement API or Ads API) or sign up for access.',
+      'POST /2/tweets: code 187 "Status is a duplicate." on HTTP 403 (1 attempt); not retried',
+    );
+  });
+
+  it('ends the message with the tip of the deciding code', async () => {
+    use(http.post(`${API}/2/tweets`, () => respond.json(v1Error(32), 401)));
+    const { error } = await settle(createClient().post('/2/tweets', { json: { text: 'again' } }));
+    expect((error as Error).message).toMatch(
+      /; credentials are not retried\. Tip: Check the authentication method the endpoint requires/,
     );
   });
 
