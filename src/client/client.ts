@@ -177,10 +177,15 @@ export function createClient(options: ClientOptions = {}): CalmClient {
   if (fixedAuthorization !== undefined) merged.set('authorization', fixedAuthorization);
   // A plain record: ky merges the instance's headers into every call, and copies a record faster than a Headers.
   const instanceHeaders = Object.fromEntries(merged);
-  const fixedIdentity = authIdentity(fixedAuthorization);
   /** `headers`: the call's own (per-call headers or credentials), or undefined when the instance's are enough. */
-  const bucketOf = (call: Call, headers: Headers | undefined): string => {
-    const identity = headers ? authIdentity(headers.get('authorization')) : fixedIdentity;
+  const bucketOf = (call: Call, headers: Headers | undefined): string | Promise<string> => {
+    // A promise only on a credential's first call where the platform has Web Crypto alone (browsers, Workers).
+    const identity = authIdentity(headers ? headers.get('authorization') : fixedAuthorization);
+    return typeof identity === 'string'
+      ? bucketFor(call, identity)
+      : identity.then((id) => bucketFor(call, id));
+  };
+  const bucketFor = (call: Call, identity: string): string => {
     if (!customBucket) return defaultBucket(call.method, call.endpoint, identity);
     return String(
       customBucket({ method: call.method, url: summaryOf(call).url, endpoint: call.endpoint, identity }),
@@ -315,9 +320,11 @@ export function createClient(options: ClientOptions = {}): CalmClient {
       const own = callHeaders(call);
       const headers = own instanceof Promise ? await own : own;
       const send = () => exchange(call, headers, attemptNumber);
+      let bucket = limiter ? bucketOf(call, headers) : '';
+      if (typeof bucket !== 'string') bucket = await bucket;
       result = limiter
         ? await limiter.schedule(
-            bucketOf(call, headers),
+            bucket,
             {
               priority: call.priority,
               signal: call.signal,
