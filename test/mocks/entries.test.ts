@@ -28,12 +28,9 @@ describe('calmfetch/mocks entries', () => {
 
   it('keeps the loopback server in the Node entry, beside everything else', () => {
     expect('startMockServer' in browserMocks).toBe(false);
-    expect(typeof nodeMocks.startMockServer).toBe('function');
-    for (const name of Object.keys(browserMocks)) {
-      expect(nodeMocks[name as keyof typeof nodeMocks], name).toBe(
-        browserMocks[name as keyof typeof browserMocks],
-      );
-    }
+    const { startMockServer, ...shared } = nodeMocks;
+    expect(typeof startMockServer).toBe('function');
+    expect(shared).toEqual({ ...browserMocks });
   });
 
   it('resolves calmfetch/mocks to the Node entry under the node condition, so old imports keep working', () => {
