@@ -134,6 +134,25 @@ describe('authIdentity', () => {
       spy.mockRestore();
     }
   });
+  it('fails a call with a message naming rateLimit: false where there is no SHA-256, and works without the limiter', async () => {
+    // A page over plain http: no node:crypto, and no crypto.subtle outside a secure context.
+    vi.resetModules();
+    vi.spyOn(process, 'getBuiltinModule').mockReturnValue(undefined as never);
+    vi.stubGlobal('crypto', {});
+    try {
+      const { createClient, isPermanentError } = await import('../../src/index.ts');
+      use(http.get(`${API}/2/users/me`, () => respond.json({ data: { id: '1' } }, 200)));
+      const limited = createClient({ auth: { bearer: TOKEN } });
+      const { error } = await settle(limited.get('/2/users/me'));
+      expect(isPermanentError(error)).toBe(true);
+      expect(String(error)).toMatch(/no SHA-256 .* rateLimit: false/);
+      expect(String(error)).not.toContain(TOKEN);
+      const unlimited = createClient({ auth: { bearer: TOKEN }, rateLimit: false });
+      expect((await settle(unlimited.get('/2/users/me'))).error).toBeUndefined();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
 });
 
 describe('the core', () => {
