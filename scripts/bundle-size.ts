@@ -96,7 +96,18 @@ function writeResults(text: string) {
 async function main() {
   if (!existsSync(join(root, 'dist/src/index.js')))
     throw new Error('dist/ is missing: run `npm run build` first');
-  const core = await measure('calmfetch', "export { createClient } from 'calmfetch';", 'browser');
+  let core: Measured;
+  try {
+    core = await measure('calmfetch', "export { createClient } from 'calmfetch';", 'browser');
+  } catch (error) {
+    // A Node-only import in the core (say `node:crypto`) or an unresolvable package: say which, not a stack trace.
+    const errors =
+      (error as { errors?: { text: string; location?: { file: string } | null }[] }).errors ?? [];
+    const why = errors.map((e) => `${e.location?.file ?? '?'}: ${e.text}`).join('; ') || String(error);
+    console.error(`size: the core does not bundle for the browser: ${why}`);
+    process.exitCode = 1;
+    return;
+  }
   const ky = await measure('ky', "export { default } from 'ky';", 'browser');
   const text = table(core, ky);
   console.log(text);
