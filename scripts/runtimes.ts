@@ -177,10 +177,18 @@ const runners: Record<string, Runner> = {
       await tab.goto(page.url);
       await tab.waitForFunction(() => 'runSmoke' in globalThis, undefined, { timeout: 10_000 });
       if (errors.length > 0) throw new Error(errors.join('; '));
-      return await tab.evaluate(
+      const report = await tab.evaluate(
         (url) => (globalThis as unknown as { runSmoke(api: string): Promise<unknown> }).runSmoke(url),
         api,
       );
+      // calmfetch/mocks in the page: 503 + 130 from its msw handler, then 200, with no network.
+      const mocks = await tab.evaluate(() =>
+        (globalThis as unknown as { runMocks(): Promise<unknown> }).runMocks(),
+      );
+      if (!isDeepStrictEqual(mocks, { status: 200, attempts: 2 })) {
+        throw new Error(`calmfetch/mocks in the page: ${JSON.stringify(mocks)}`);
+      }
+      return report;
     } finally {
       await context.close();
       await page.close();
