@@ -4,6 +4,7 @@
 // Usage: node scripts/runtimes.ts [runtime …]  (default: all).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,10 +28,22 @@ const EXPECTED_COUNTS = {
 
 type Runner = (api: string, work: string) => Promise<unknown>;
 
+/** Ends a child started with `detached: true` and whatever it started, by its process group id. */
+function killGroup(child: ChildProcess) {
+  if (child.pid === undefined || child.exitCode !== null) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
 /** Runs a command to its end; its stdout's last line is the report. Killed (by its own pid) on timeout. */
 function runProcess(command: string, args: string[]): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    // Its own process group: npm's `deno` and `bun` bins may be Node wrappers around the real binary, and a
+    // timeout must end both.
+    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk) => {
@@ -39,7 +52,7 @@ function runProcess(command: string, args: string[]): Promise<unknown> {
     child.stderr.on('data', (chunk) => {
       err += chunk;
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), RUNTIME_TIMEOUT_MS);
+    const timer = setTimeout(() => killGroup(child), RUNTIME_TIMEOUT_MS);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
@@ -116,7 +129,13 @@ const smokeWorker :Workerd.Worker = (
 );
 `,
     );
-    const child = spawn(bin('workerd'), ['serve', join(work, 'config.capnp')], { stdio: 'ignore' });
+    // The binary itself (the `workerd` package's main export is its path): node_modules/.bin/workerd is a Node
+    // wrapper on a fresh install, and killing the wrapper would leave workerd running.
+    const workerdBinary = createRequire(import.meta.url)('workerd').default as string;
+    const child = spawn(workerdBinary, ['serve', join(work, 'config.capnp')], {
+      stdio: 'ignore',
+      detached: true,
+    });
     try {
       const origin = `http://127.0.0.1:${port}`;
       await waitForHttp(origin, child, Date.now() + 20_000);
@@ -125,7 +144,7 @@ const smokeWorker :Workerd.Worker = (
       });
       return await response.json();
     } finally {
-      child.kill('SIGTERM');
+      killGroup(child);
     }
   };
 }
