@@ -1,6 +1,6 @@
 // `npm run bench`: runs every benchmark and writes bench/RESULTS.md (and bench/goodput.svg). Benchmarks are not
 // tests: nothing here fails a build; each figure is printed beside its target.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { abort, abortTable } from './abort.ts';
@@ -71,5 +71,10 @@ const text = [
   memoryTable(memoryResult),
   '',
 ].join('\n');
-writeFileSync(join(import.meta.dirname, 'RESULTS.md'), text);
+const file = join(import.meta.dirname, 'RESULTS.md');
+// The bundle-size section is written by `npm run size -- --write` (scripts/bundle-size.ts): kept as it was.
+const kept = existsSync(file)
+  ? (/\n## Bundle size\n[\s\S]*$/.exec(readFileSync(file, 'utf8'))?.[0] ?? '')
+  : '';
+writeFileSync(file, text + kept);
 console.log(text);

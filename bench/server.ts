@@ -1,7 +1,7 @@
 // The benchmark's X API: the stateful mock on a real loopback socket, in its own process.
 // Prints its URL on stdout; GET /__stats answers the counters, POST /__reset clears them.
 import { HttpResponse, http } from 'msw';
-import { createMockXApi, startMockServer } from '../mocks/index.ts';
+import { createMockXApi, startMockServer } from '../mocks/node.ts';
 
 const limit = Number(process.env.LIMIT ?? 30);
 const windowMs = Number(process.env.WINDOW_MS ?? 10_000);

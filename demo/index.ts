@@ -1,7 +1,7 @@
 // `npm run demo`: a service's workload through createClient(), told as a live timeline, with a summary table.
 // With no credentials it runs against calmfetch/mocks' fake X API on a loopback socket; with X_BEARER_TOKEN
 // (and optionally X_API_URL) against the real API, read-only.
-import { createMockXApi, type MockServer, startMockServer } from '../mocks/index.ts';
+import { createMockXApi, type MockServer, startMockServer } from '../mocks/node.ts';
 import { demoApi, type PhaseResult, runScenario } from './scenario.ts';
 
 const DEMO_TOKEN = 'demo-bearer-token';

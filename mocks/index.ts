@@ -1,4 +1,5 @@
-// calmfetch/mocks: X's failures, ready-made for msw. Explicit exports only.
+// calmfetch/mocks: X's failures, ready-made for msw. Explicit exports only. Nothing here imports a Node module, so
+// the handlers run in a browser (msw's service worker); the loopback server is in ./node.ts (calmfetch/mocks/node).
 
 export type { FaultKind, MockEndpoint, MockFault, MockXApi, MockXApiOptions, MockXApiStats } from './api.ts';
 export { createMockXApi } from './api.ts';
@@ -48,5 +49,3 @@ export {
   usageCapOnPage,
 } from './paginated.ts';
 export { respond, xFailures } from './responses.ts';
-export type { MockServer } from './server.ts';
-export { startMockServer } from './server.ts';

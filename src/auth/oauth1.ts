@@ -245,6 +245,6 @@ export function parseOAuth1Header(value: string | null | undefined): Map<string,
  * (X counts user-context limits per user and app), never the token itself. The same hash as a bearer token's
  * identity, through `authIdentity`; app-only credentials (no token) share the app's identity.
  */
-export function oauth1Identity(credentials: OAuth1Credentials): string {
+export function oauth1Identity(credentials: OAuth1Credentials): string | Promise<string> {
   return authIdentity(`OAuth ${credentials.consumerKey}&${credentials.token ?? ''}`);
 }

@@ -34,9 +34,56 @@ export const SENT_ERROR_CODES: ReadonlySet<string> = new Set([
   'HPE_INVALID_CHUNK_SIZE',
 ]);
 
-/** Messages of the errors fetch implementations throw for a failed network exchange. */
-const NETWORK_MESSAGE =
-  /^(?:fetch failed|failed to fetch|network ?error|networkerror when attempting to fetch resource\.?|load failed|terminated|socket hang up|other side closed)$/i;
+/**
+ * Messages of the errors fetch implementations throw for a failed network exchange, compared trimmed, in lower
+ * case, without a final period. ky's list is the reference (`node_modules/ky/distribution/utils/is-network-error.js`,
+ * inlined from sindresorhus/is-network-error 1.3.2), widened with what Node, Deno, Bun, workerd and Chromium were
+ * seen to throw on loopback (test/classify/network.test.ts keeps each message with its source).
+ */
+const NETWORK_MESSAGES: ReadonlySet<string> = new Set([
+  'fetch failed', // Undici (Node.js); Deno 2, which puts the detail in `cause`
+  'terminated', // Undici: the connection closed during the body
+  'socket hang up', // node:http
+  'other side closed', // Undici's SocketError
+  'failed to fetch', // Chrome, Edge
+  'network error', // Chrome: a body read that fails
+  'networkerror', // msw's `HttpResponse.error()` in some versions
+  'networkerror when attempting to fetch resource', // Firefox
+  'load failed', // Safari 17+ (ky also requires no stack; a generic message is rare enough elsewhere)
+  'the internet connection appears to be offline', // Safari 16
+  'a network error occurred', // Bun (WebKit), with a leading space
+  'network connection lost', // Cloudflare Workers
+  'network request failed', // cross-fetch, React Native
+]);
+
+/** Messages recognised by how they start: they go on with a host, an address or a reason. */
+const NETWORK_PREFIXES: readonly string[] = [
+  'failed to fetch (', // Chrome with the host: `Failed to fetch (api.x.com)`
+  'load failed (', // Safari with the host
+  'error sending request', // Deno: `error sending request for url (…)`, 2.9: `… from 127.0.0.1:N for http://…`
+  'error reading a body from connection', // Deno: the connection closed during the body
+];
+
+/**
+ * What a recognised network message tells about whether the request went out, for runtimes that put it in the
+ * text rather than in a `code` (Deno: `client error (Connect): tcp connect error: Connection refused`).
+ */
+const MESSAGE_CODES: readonly (readonly [RegExp, string])[] = [
+  [/\bconnection refused\b/i, 'ECONNREFUSED'],
+  [/\bdns error\b|\bfailed to lookup address\b/i, 'ENOTFOUND'],
+];
+
+function isNetworkMessage(message: string): boolean {
+  let text = message.trim().toLowerCase();
+  if (text.endsWith('.')) text = text.slice(0, -1);
+  if (NETWORK_MESSAGES.has(text)) return true;
+  return NETWORK_PREFIXES.some((prefix) => text.startsWith(prefix));
+}
+
+function messageCode(message: string): string | undefined {
+  for (const [pattern, code] of MESSAGE_CODES) if (pattern.test(message)) return code;
+  return undefined;
+}
 
 /** @internal */
 export interface NetworkErrorInfo {
@@ -80,6 +127,7 @@ function* chain(error: unknown): Generator<unknown> {
 export function inspectNetworkError(error: unknown): NetworkErrorInfo | undefined {
   let code: string | undefined;
   let networkMessage = false;
+  let textCode: string | undefined;
   for (const link of chain(error)) {
     const name = field(link, 'name');
     if (name === 'TimeoutError') return { kind: 'timeout', code: 'ETIMEDOUT', unsent: false };
@@ -93,9 +141,15 @@ export function inspectNetworkError(error: unknown): NetworkErrorInfo | undefine
       code ??= linkCode;
     }
     const message = field(link, 'message');
-    if (typeof message === 'string' && NETWORK_MESSAGE.test(message.trim())) networkMessage = true;
+    if (typeof message === 'string') {
+      if (isNetworkMessage(message)) networkMessage = true;
+      textCode ??= messageCode(message);
+    }
   }
   if (code !== undefined) return { kind: 'network', code, unsent: UNSENT_ERROR_CODES.has(code) };
+  // A code read from a message counts only inside an error already known to be a network failure.
+  if (networkMessage && textCode !== undefined)
+    return { kind: 'network', code: textCode, unsent: UNSENT_ERROR_CODES.has(textCode) };
   if (networkMessage) return { kind: 'network', unsent: false };
   return undefined;
 }

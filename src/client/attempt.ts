@@ -37,9 +37,11 @@ export async function runAttempt(p: Pipeline, call: Call, attempt: number): Prom
     const oauth1 = signing instanceof Promise ? await signing : signing;
     const ctx = call.sameOrigin ? p.exchange : p.foreign();
     const send = () => exchange(ctx, call, headers, scope, oauth1);
+    let bucket = p.limiter ? p.bucketOf(call, headers, oauth1) : '';
+    if (typeof bucket !== 'string') bucket = await bucket;
     const result = p.limiter
       ? await p.limiter.schedule(
-          p.bucketOf(call, headers, oauth1),
+          bucket,
           {
             priority: call.priority,
             signal: scope.signal,

@@ -109,12 +109,17 @@ export function createClient(options: ClientOptions = {}): CalmClient {
     },
     bucketOf: (call, headers, oauth1) => {
       const identity = credentials.identity(call, headers, oauth1);
-      if (!customBucket) return defaultBucket(call.method, call.endpoint, identity);
-      return String(
-        customBucket({ method: call.method, url: summaryOf(call).url, endpoint: call.endpoint, identity }),
-      );
+      return typeof identity === 'string'
+        ? bucketFor(call, identity)
+        : identity.then((id) => bucketFor(call, id));
     },
   };
+  function bucketFor(call: Call, identity: string): string {
+    if (!customBucket) return defaultBucket(call.method, call.endpoint, identity);
+    return String(
+      customBucket({ method: call.method, url: summaryOf(call).url, endpoint: call.endpoint, identity }),
+    );
+  }
   const scopes = new Set<CallScope>();
   const plan = {
     config,

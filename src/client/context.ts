@@ -29,5 +29,5 @@ export interface Pipeline {
     call: Call,
     headers: Headers | undefined,
     oauth1: OAuth1Credentials | undefined,
-  ) => string;
+  ) => string | Promise<string>;
 }

@@ -30,7 +30,7 @@ export class Credentials {
   readonly instanceHeaders: Record<string, string>;
   /** The client headers without credentials, for calls to another origin. */
   readonly foreignHeaders: Record<string, string>;
-  readonly #fixedIdentity: string;
+  readonly #fixedAuthorization: string | null;
   /** A call without headers of its own needs no per-call header work (no provider, or a fixed token). */
   readonly #fixed: boolean;
 
@@ -54,7 +54,7 @@ export class Credentials {
     if (authorization !== undefined) merged.set('authorization', authorization);
     // A plain record: ky merges the instance's headers into every call, and copies a record faster than Headers.
     this.instanceHeaders = Object.fromEntries(merged);
-    this.#fixedIdentity = authIdentity(merged.get('authorization'));
+    this.#fixedAuthorization = merged.get('authorization');
     this.#fixed = !auth || bearer !== undefined || this.#oauth1 !== undefined;
   }
 
@@ -81,11 +81,18 @@ export class Credentials {
     ).then((given) => this.#learn(normalizeOAuth1(given, 'auth.oauth1()')));
   }
 
-  /** The credential identity of an attempt (a one-way hash), for the limiter's bucket. */
-  identity(call: Call, headers: Headers | undefined, oauth1: OAuth1Credentials | undefined): string {
+  /**
+   * The credential identity of an attempt (a one-way hash), for the limiter's bucket. A promise only on a
+   * credential's first call where the platform has Web Crypto alone (browsers, Workers): it is memoised.
+   */
+  identity(
+    call: Call,
+    headers: Headers | undefined,
+    oauth1: OAuth1Credentials | undefined,
+  ): string | Promise<string> {
     if (oauth1) return oauth1Identity(oauth1);
     if (!call.sameOrigin) return authIdentity(headers?.get('authorization'));
-    return headers ? authIdentity(headers.get('authorization')) : this.#fixedIdentity;
+    return authIdentity(headers ? headers.get('authorization') : this.#fixedAuthorization);
   }
 
   #learn(credentials: OAuth1Credentials): OAuth1Credentials {

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 /**
  * The endpoint template of a path: ids and usernames replaced, so that every call to one X endpoint shares a
  * bucket. `/2/users/2244994945/tweets` → `/2/users/:id/tweets`, `/2/users/by/username/XDevelopers` →
@@ -52,22 +50,100 @@ function segmentTemplate(segment: string, previous: string): string | undefined 
   return undefined;
 }
 
-const identities = new Map<string, string>();
+/** The synchronous SHA-256 of the platform, when it has one: only what `authIdentity` needs of `node:crypto`. */
+interface NodeCrypto {
+  createHash(algorithm: 'sha256'): { update(data: string): { digest(encoding: 'hex'): string } };
+}
 
 /**
- * A short, one-way hash of a credential: enough to tell tokens apart, useless to anyone who reads it.
+ * Where the credential hash comes from: a sync `node:crypto` if present, else Web Crypto's async digest.
  * @internal
  */
-export function authIdentity(authorization: string | null | undefined): string {
-  if (!authorization) return 'anonymous';
-  let identity = identities.get(authorization);
-  if (identity === undefined) {
-    identity = createHash('sha256').update(authorization).digest('hex').slice(0, 16);
+export interface HashPlatform {
+  readonly nodeCrypto: NodeCrypto | undefined;
+  readonly subtle: Pick<SubtleCrypto, 'digest'> | undefined;
+}
+
+/**
+ * Looked up on the first call, never at import: no static `node:` import, so browsers and Workers bundles resolve.
+ * `process.getBuiltinModule` exists on Node ≥ 22.3, Deno and Bun (and Workers with `nodejs_compat`).
+ */
+function currentPlatform(): HashPlatform {
+  const process = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  let nodeCrypto: NodeCrypto | undefined;
+  try {
+    nodeCrypto = process?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined;
+  } catch {
+    nodeCrypto = undefined;
+  }
+  return { nodeCrypto, subtle: globalThis.crypto?.subtle };
+}
+
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+/** 16 hex characters = the first 8 bytes of the digest, as `createHash(…).digest('hex').slice(0, 16)` gives. */
+const IDENTITY_BYTES = 8;
+
+async function webIdentity(subtle: Pick<SubtleCrypto, 'digest'>, value: string): Promise<string> {
+  const digest = new Uint8Array(await subtle.digest('SHA-256', new TextEncoder().encode(value)));
+  let hex = '';
+  for (let index = 0; index < IDENTITY_BYTES; index++) hex += HEX[digest[index]!];
+  return hex;
+}
+
+/**
+ * An `authIdentity` over one platform (exported so tests can hand it Web Crypto alone). Memoised per credential in
+ * at most 1,024 entries: with Web Crypto only the first call for a credential waits, the next ones get the string.
+ * @internal
+ */
+export function createAuthIdentity(
+  platform: () => HashPlatform = currentPlatform,
+): (authorization: string | null | undefined) => string | Promise<string> {
+  const identities = new Map<string, string | Promise<string>>();
+  let resolved: HashPlatform | undefined;
+  const remember = (authorization: string, identity: string | Promise<string>) => {
     if (identities.size >= 1024) identities.clear();
     identities.set(authorization, identity);
-  }
-  return identity;
+  };
+  return (authorization) => {
+    if (!authorization) return 'anonymous';
+    const known = identities.get(authorization);
+    if (known !== undefined) return known;
+    resolved ??= platform();
+    const { nodeCrypto, subtle } = resolved;
+    if (nodeCrypto) {
+      const identity = nodeCrypto.createHash('sha256').update(authorization).digest('hex').slice(0, 16);
+      remember(authorization, identity);
+      return identity;
+    }
+    if (!subtle) {
+      // Browsers expose Web Crypto only in secure contexts (https, localhost).
+      throw new TypeError(
+        'calmfetch: no SHA-256 to hash credentials for rate-limit buckets (no node:crypto, no crypto.subtle; a page over plain http has none): serve it over https or set rateLimit: false',
+      );
+    }
+    const pending = webIdentity(subtle, authorization).then(
+      (identity) => {
+        if (identities.get(authorization) === pending) identities.set(authorization, identity);
+        return identity;
+      },
+      (error: unknown) => {
+        if (identities.get(authorization) === pending) identities.delete(authorization);
+        throw error;
+      },
+    );
+    remember(authorization, pending);
+    return pending;
+  };
 }
+
+/**
+ * A short, one-way hash of a credential: enough to tell tokens apart, useless to anyone who reads it. The first 16
+ * hex characters of its SHA-256, the same on every platform (Redis keys written by one runtime match another's).
+ * A string where the platform hashes synchronously (Node, Deno, Bun), a promise on the first call otherwise.
+ * @internal
+ */
+export const authIdentity: (authorization: string | null | undefined) => string | Promise<string> =
+  createAuthIdentity();
 
 /** What a custom bucket function sees: no credentials, only their hash. */
 export interface BucketRequest {

@@ -2,7 +2,7 @@
 // POST draws one 135, is re-signed on the server's clock and succeeds on its second attempt; the next calls
 // succeed first time; a bad consumer secret fails as an AuthError after one request. Real timers: nothing waits.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMockXApi, type MockServer, startMockServer } from '../../mocks/index.ts';
+import { createMockXApi, type MockServer, startMockServer } from '../../mocks/node.ts';
 import { isAuthError } from '../../src/index.ts';
 import { eventLog } from '../helpers.ts';
 import { oauthClient } from './oauth1-client.ts';

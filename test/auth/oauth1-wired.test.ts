@@ -2,7 +2,7 @@
 // signatures, tokens, nonces and timestamps). Real timers: nothing here waits.
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMockXApi, type MockServer, startMockServer } from '../../mocks/index.ts';
+import { createMockXApi, type MockServer, startMockServer } from '../../mocks/node.ts';
 import { type CalmEvent, createClient, isAuthError } from '../../src/index.ts';
 
 const USER = {

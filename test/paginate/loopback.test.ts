@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMockXApi, type MockServer, pagedList, startMockServer } from '../../mocks/index.ts';
+import { createMockXApi, type MockServer, pagedList, startMockServer } from '../../mocks/node.ts';
 import {
   createClient,
   inspectCursor,

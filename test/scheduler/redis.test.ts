@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMockXApi, type MockServer, startMockServer } from '../../mocks/index.ts';
+import { createMockXApi, type MockServer, startMockServer } from '../../mocks/node.ts';
 import { type CalmEvent, createClient } from '../../src/index.ts';
 
 // Real parts: a redis-server on a free loopback port, a node:http mock X API, and separate node processes.
