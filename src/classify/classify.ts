@@ -94,6 +94,8 @@ function classifyUnsafe(input: ClassifyInput, options: ClassifyOptions): Classif
           status,
         };
   const statusText = statusEntry?.text ?? `HTTP ${status}`;
+  /** `HTTP 503 Service Unavailable`; a status the catalogue does not know reads `HTTP 201`, not `HTTP 201 HTTP 201`. */
+  const statusLabel = statusEntry ? `HTTP ${status} ${statusText}` : statusText;
   const fromStatus = statusCategory(catalogue, status);
 
   if (fromStatus === 'ok') {
@@ -111,7 +113,7 @@ function classifyUnsafe(input: ClassifyInput, options: ClassifyOptions): Classif
     return {
       ...found,
       category: 'ok',
-      reason: `HTTP ${status} ${statusText}${partial}`,
+      reason: `${statusLabel}${partial}`,
       decidedBy: { kind: 'status', status },
       text: statusText,
       unprocessed: false,
@@ -130,7 +132,7 @@ function classifyUnsafe(input: ClassifyInput, options: ClassifyOptions): Classif
       ? { kind: 'code', code: decider.code }
       : { kind: 'problem', type: decider.type }
     : { kind: 'status', status };
-  const reason = decider ? describeError(decider, status) : `HTTP ${status} ${statusText}`;
+  const reason = decider ? describeError(decider, status) : statusLabel;
   const retryAt = capped ? undefined : serverRetryAt(rateLimit, now, category === 'rate-limited');
   const unprocessed = (status >= 400 && status < 500) || (decider?.kind === 'code' && decider.code === 130);
   const clockSkew =

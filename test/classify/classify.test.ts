@@ -339,3 +339,11 @@ describe('garbage in', () => {
     expect(at(hostile).category).toBe('permanent');
   });
 });
+
+describe('reasons', () => {
+  it('a status the catalogue does not know is named once: "HTTP 201", not "HTTP 201 HTTP 201"', () => {
+    expect(classify({ status: 201, body: '' }).reason).toBe('HTTP 201');
+    expect(classify({ status: 418, body: '' }).reason).toBe('HTTP 418');
+    expect(classify({ status: 503, body: '' }).reason).toBe('HTTP 503 Service Unavailable');
+  });
+});
