@@ -2,6 +2,7 @@
 // With no credentials it runs against calmfetch/mocks' fake X API on a loopback socket; with X_BEARER_TOKEN
 // (and optionally X_API_URL) against the real API, read-only.
 import { createMockXApi, type MockServer, startMockServer } from '../mocks/node.ts';
+import { oauthDemoApi } from './oauth.ts';
 import { demoApi, type PhaseResult, runScenario } from './scenario.ts';
 
 const DEMO_TOKEN = 'demo-bearer-token';
@@ -13,6 +14,7 @@ const bold = style('1');
 async function main(): Promise<number> {
   const realToken = process.env.X_BEARER_TOKEN;
   let server: MockServer | undefined;
+  let oauthServer: MockServer | undefined;
   let baseUrl: string;
   if (realToken) {
     baseUrl = process.env.X_API_URL ?? 'https://api.x.com';
@@ -20,6 +22,7 @@ async function main(): Promise<number> {
   } else {
     const api = createMockXApi(demoApi(DEMO_TOKEN));
     server = await startMockServer(api.handlers);
+    oauthServer = await startMockServer(createMockXApi(oauthDemoApi()).handlers);
     baseUrl = server.url;
     console.log(bold(`calmfetch demo against a fake X API on ${baseUrl} (no network, no credentials)`));
     console.log(dim('Set X_BEARER_TOKEN (and optionally X_API_URL) to run it against the real API.'));
@@ -34,10 +37,12 @@ async function main(): Promise<number> {
       mode: realToken ? 'live' : 'mock',
       print: (line) => countdown.print(line),
       onWait: (until, label) => countdown.set(until, label),
+      ...(oauthServer && { oauthBaseUrl: oauthServer.url }),
     });
   } finally {
     countdown.stop();
     await server?.close();
+    await oauthServer?.close();
   }
 
   console.log('');

@@ -9,6 +9,7 @@ import {
   createClient,
   isCalmError,
 } from '../src/index.ts';
+import { oauthPhase } from './oauth.ts';
 import { CRAWL_ENDPOINT, crawlPhase } from './paginate.ts';
 
 export interface ScenarioOptions {
@@ -23,6 +24,8 @@ export interface ScenarioOptions {
   readonly onWait?: (until: Date | undefined, label: string) => void;
   readonly now?: () => number;
   readonly fetch?: typeof fetch;
+  /** Mock mode: a second fake API, 10 minutes ahead and checking OAuth 1.0a, for the clock-skew phase. */
+  readonly oauthBaseUrl?: string;
 }
 
 export interface PhaseResult {
@@ -257,6 +260,15 @@ export async function runScenario(options: ScenarioOptions): Promise<PhaseResult
     );
   }
 
+  if (!live && options.oauthBaseUrl !== undefined) {
+    const oauthBaseUrl = options.oauthBaseUrl;
+    await phase(
+      'A clock 10 minutes off',
+      'OAuth 1.0a signs every attempt with a timestamp; this machine is 10 minutes behind X. The first POST draws code 135, is signed again on the server’s clock (read from the 401’s Date) and goes through; the next call is right first time.',
+      () => oauthPhase(oauthBaseUrl, print, onEvent),
+    );
+  }
+
   await x.close();
   return results;
 }
@@ -314,7 +326,11 @@ function describeEvent(
       print(`    ${event.count} partial error(s) handed back beside the data`);
       return;
     case 'auth-refresh':
-      print('    credentials refreshed, one more try');
+      print(
+        event.reason.includes("server's clock")
+          ? "    code 135: signing again on the server's clock, one more try"
+          : '    credentials refreshed, one more try',
+      );
       return;
     case 'budget-refused':
       print(`    retry budget empty (${event.tokens.toFixed(1)} tokens): failing fast`);
