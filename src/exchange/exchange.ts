@@ -103,7 +103,9 @@ export async function exchange(
     if (oauth1) ctx.signer.learn(call.url, response);
     const contentType = response.headers.get('content-type') ?? undefined;
     if (response.ok && call.responseType === 'stream') {
+      // The body is the caller's now: no attempt timeout, but the call's own signal still cancels it, as with fetch.
       attempt.stopTimeout();
+      sent.signal?.addEventListener('abort', () => attempt.abort(sent.signal?.reason), { once: true });
       const classification = classifyResponse(ctx, call, response, undefined);
       return { response, body: response.body, json: false, classification, started };
     }

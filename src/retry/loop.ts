@@ -25,8 +25,17 @@ export async function runCall<T>(p: Pipeline, call: Call): Promise<CalmResponse<
   let rateLimitWaits = 0;
   let authRefreshed = false;
   let resigned = false;
-  /** The last failed attempt and the error it would have failed the call with. */
-  let last: { failure: Failure; error: CalmError; retryAt: Date | undefined } | undefined;
+  /** The last failed attempt and what the decision said of it (the closed error's cause is built from it). */
+  let last: { failure: Failure; decision: Decision } | undefined;
+  const lastError = (): CalmError | undefined =>
+    last &&
+    finalError(
+      call,
+      last.failure,
+      last.decision.retry ? undefined : last.decision.giveUp,
+      last.decision.retryAt,
+      p.redactor,
+    );
   const fail = (failure: Failure, why: string | undefined, retryAt: Date | undefined): CalmError => {
     const error = finalError(call, failure, why, retryAt, p.redactor);
     p.emitter.emit({
@@ -44,14 +53,15 @@ export async function runCall<T>(p: Pipeline, call: Call): Promise<CalmResponse<
   /** The scope ended while the call waited or was on the wire: the caller's reason, or the one typed error. */
   const ended = (attempt: number): unknown => {
     if (scope.exit === 'abort') return scope.signal.reason;
-    if (scope.exit === 'closed') return fail(closedFailure(attempt, last?.error), CLOSED, last?.retryAt);
+    if (scope.exit === 'closed')
+      return fail(closedFailure(attempt, lastError()), CLOSED, last?.decision.retryAt);
     const why = "the call's deadline (deadlineMs) passed";
     if (scope.endedOnWire) {
       const error = new AttemptTimeoutError('the attempt was cut off at the deadline');
       const classification = classify({ error, method: call.method }, { now: Date.now() });
       return fail({ classification, attempt, cause: error }, why, undefined);
     }
-    if (last) return fail(last.failure, why, last.retryAt);
+    if (last) return fail(last.failure, why, last.decision.retryAt);
     return fail(deadlineFailure(attempt), why, undefined);
   };
 
@@ -85,17 +95,7 @@ export async function runCall<T>(p: Pipeline, call: Call): Promise<CalmResponse<
         now: Date.now(),
       };
       let decision: Decision = decide(failure.classification, state, call.retry, p.random);
-      last = {
-        failure,
-        error: finalError(
-          call,
-          failure,
-          decision.retry ? undefined : decision.giveUp,
-          decision.retryAt,
-          p.redactor,
-        ),
-        retryAt: decision.retryAt,
-      };
+      last = { failure, decision };
       if (scope.exit !== undefined) {
         // Closed while this attempt was on the wire: its answer stands, but nothing more is sent.
         if (decision.retry || decision.refreshable) throw ended(attempt);

@@ -102,3 +102,23 @@ describe('the v2 envelope', () => {
     expect(other.data).toEqual({ meta: { v: 1 }, items: [1, 2] });
   });
 });
+
+describe('a streamed body and the call’s signal', () => {
+  it('aborting the signal after the call resolved cancels the body, as with fetch', async () => {
+    server = await loopback((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/octet-stream' });
+      response.write(Buffer.alloc(1024, 1)); // then silence: the body never ends by itself
+    });
+    const x = createClient({ baseUrl: server.url, rateLimit: false });
+    const controller = new AbortController();
+    const result = await x.get<ReadableStream<Uint8Array>>('/media/live', {
+      responseType: 'stream',
+      signal: controller.signal,
+    });
+    const reader = (result.data as ReadableStream<Uint8Array>).getReader();
+    expect((await reader.read()).value?.length).toBeGreaterThan(0);
+    const pending = reader.read();
+    controller.abort(new Error('enough'));
+    await expect(pending).rejects.toThrow('enough');
+  });
+});
