@@ -13,7 +13,6 @@ import { exponentialWithPositiveJitter, fullJitter, untilServerTime } from '../r
 import { RetryBudget } from '../retry/budget.ts';
 import { authIdentity, defaultBucket, endpointTemplate } from '../scheduler/bucket.ts';
 import { LimiterRejection, RateLimiter } from '../scheduler/limiter.ts';
-import { openRedisStore } from '../scheduler/redis.ts';
 import { pathReader, Redactor, safeUrl } from '../utils/redact.ts';
 import { sleep } from '../utils/sleep.ts';
 import type { CalmEvent } from './events.ts';
@@ -161,10 +160,13 @@ export function createClient(options: ClientOptions = {}): CalmClient {
             maxConcurrent: rateLimit.maxConcurrent,
             highWater: rateLimit.highWater,
             resetMarginMs: rateLimit.resetMarginMs,
-            redis: rateLimit.redis ? openRedisStore(rateLimit.redis) : undefined,
+            redis: rateLimit.redis,
             onUnavailable: rateLimit.redis?.onUnavailable ?? 'local',
             timeoutMs: rateLimit.redis?.timeoutMs ?? 2000,
             prefix: rateLimit.redis?.prefix ?? 'calmfetch',
+            rateLimitBaseDelayMs: config.retry.rateLimitBaseDelayMs,
+            minIntervalMs: rateLimit.minIntervalMs,
+            maxBuckets: rateLimit.maxBuckets,
           },
           (event) => emit(event),
         );
@@ -323,6 +325,7 @@ export function createClient(options: ClientOptions = {}): CalmClient {
               signal: call.signal,
               maxWaitMs: call.retry.maxWaitMs,
               deadlineAt: call.deadlineAt,
+              endpoint: `${call.method} ${call.endpoint}`,
             },
             send,
           )

@@ -6,6 +6,11 @@ import { MAX_TIMER_MS } from '../retry/backoff.ts';
 import type { BucketRequest } from '../scheduler/bucket.ts';
 import type { RedisOption } from '../scheduler/redis.ts';
 import {
+  DEFAULT_MIN_INTERVAL_MS,
+  type MinIntervalOption,
+  normalizeMinInterval,
+} from '../scheduler/spacing.ts';
+import {
   checkBoolean,
   checkFunction,
   checkKeys,
@@ -66,6 +71,14 @@ export interface RateLimitOptions {
   readonly bucket?: (request: BucketRequest) => string;
   /** Shares the limiters across processes through Redis (Bottleneck's ioredis datastore). */
   readonly redis?: RateLimitRedisOption;
+  /**
+   * Minimum spacing of one bucket's calls, per endpoint (`'GET /2/tweets/search/all': 1000`), merged over the
+   * defaults (X documents 1/s for search/all); or a function of `'METHOD /template'`.
+   * @default { 'GET /2/tweets/search/all': 1000 }
+   */
+  readonly minIntervalMs?: MinIntervalOption;
+  /** Buckets kept at most (idle ones are pruned after 10 minutes; beyond this the oldest idle go). @default 10000 */
+  readonly maxBuckets?: number;
 }
 
 /** What the decision hooks are shown. */
@@ -179,6 +192,8 @@ export const DEFAULTS = Object.freeze({
     highWater: Number.POSITIVE_INFINITY,
     resetMarginMs: 250,
     redis: Object.freeze({ prefix: 'calmfetch', timeoutMs: 2000, onUnavailable: 'local' as const }),
+    minIntervalMs: DEFAULT_MIN_INTERVAL_MS,
+    maxBuckets: 10_000,
   }),
   priority: 5,
 });
@@ -194,6 +209,8 @@ export interface NormalizedRateLimit {
   readonly redis:
     | (RedisOption & { prefix: string; timeoutMs: number; onUnavailable: 'local' | 'fail' })
     | undefined;
+  readonly minIntervalMs: (endpoint: string) => number;
+  readonly maxBuckets: number;
 }
 
 export interface NormalizedOptions {
@@ -292,10 +309,18 @@ function normalizeBudget(value: unknown): NormalizedBudget | false {
 function normalizeRateLimit(value: unknown): NormalizedRateLimit | false {
   if (value === false) return false;
   const input = checkObject('rateLimit', value) ?? {};
-  checkKeys('rateLimit', input, ['maxConcurrent', 'highWater', 'resetMarginMs', 'bucket', 'redis']);
+  checkKeys('rateLimit', input, [
+    'maxConcurrent',
+    'highWater',
+    'resetMarginMs',
+    'bucket',
+    'redis',
+    'minIntervalMs',
+    'maxBuckets',
+  ]);
   const d = DEFAULTS.rateLimit;
   const pick = (
-    key: 'maxConcurrent' | 'highWater' | 'resetMarginMs',
+    key: 'maxConcurrent' | 'highWater' | 'resetMarginMs' | 'maxBuckets',
     opts: Parameters<typeof checkNumber>[2],
   ) => (input[key] === undefined ? d[key] : checkNumber(`rateLimit.${key}`, input[key], opts));
   checkFunction('rateLimit.bucket', input.bucket);
@@ -347,6 +372,8 @@ function normalizeRateLimit(value: unknown): NormalizedRateLimit | false {
     resetMarginMs: pick('resetMarginMs', { max: 60_000 }),
     bucket: input.bucket as NormalizedRateLimit['bucket'],
     redis: normalizedRedis,
+    minIntervalMs: normalizeMinInterval(input.minIntervalMs),
+    maxBuckets: pick('maxBuckets', { integer: true, min: 1 }),
   };
 }
 
@@ -505,6 +532,14 @@ export const OPTION_DOCS: Readonly<Record<string, { readonly type: string; reado
     'rateLimit.bucket': {
       type: '(request) => string',
       description: 'Overrides the bucket key (method + endpoint template + credential hash).',
+    },
+    'rateLimit.minIntervalMs': {
+      type: "{ 'METHOD /template': ms } \\| (endpoint) => ms",
+      description: 'Minimum spacing of one bucket’s calls, per endpoint (merged over the defaults).',
+    },
+    'rateLimit.maxBuckets': {
+      type: 'number',
+      description: 'Buckets kept at most; idle ones are pruned after 10 minutes.',
     },
     'rateLimit.redis.client / .options': {
       type: 'ioredis client \\| options',

@@ -1,4 +1,5 @@
-import Bottleneck from 'bottleneck';
+import type Bottleneck from 'bottleneck';
+import { type BottleneckClass, loadClustered } from './bottleneck.ts';
 
 /** An ioredis client, as far as calmfetch uses one (so that ioredis stays an optional peer at the type level). */
 export interface RedisClientLike {
@@ -19,16 +20,25 @@ export interface RedisOption {
 
 /** The shared store behind the clustered limiter: Bottleneck's ioredis connection plus calmfetch's bookkeeping. */
 export interface RedisStore {
+  /** The full Bottleneck build, whose limiters use this store. */
+  readonly Bottleneck: BottleneckClass;
   readonly connection: Bottleneck.IORedisConnection;
   /** Whether Redis answers now. */
   readonly up: boolean;
-  /** Waits (at most `timeoutMs`) for the first connection; resolves whether Redis is up. */
+  /** True once the first connection succeeded or was given up on: from then on no call waits for Redis. */
+  readonly settled: boolean;
+  /**
+   * Waits (at most `timeoutMs`) for the first connection; resolves whether Redis is up. When the first wait runs
+   * out, the store is declared down once (status listeners hear it) and later calls do not wait again; the
+   * client keeps reconnecting in the background, and its first success is reported as a recovery.
+   */
   ready(timeoutMs: number): Promise<boolean>;
   onStatus(listener: (up: boolean, reason: string) => void): void;
   /** Calls `listener` when Redis goes away; returns the unsubscribe function. */
   onDown(listener: () => void): () => void;
   /** SET NX PX with a bounded wait: true for the first caller, false after, undefined when Redis did not answer. */
   once(key: string, ttlMs: number, timeoutMs: number): Promise<boolean | undefined>;
+  /** Silences every listener, then closes what calmfetch opened: no event and no handle after it resolves. */
   close(): Promise<void>;
 }
 
@@ -49,35 +59,51 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined>
   });
 }
 
+/** Bottleneck's connection fields calmfetch reads (public in its JavaScript, absent from its typings). */
+interface ConnectionFields {
+  readonly client: RedisClientLike;
+  readonly subscriber?: RedisClientLike;
+  readonly ready: Promise<unknown>;
+}
+
 /**
- * Opens the shared store. Never waits for Redis: the limiter asks `ready()` with its own bound. With `options`,
- * Bottleneck loads ioredis itself (an optional peer dependency of calmfetch).
+ * Opens the shared store, loading Bottleneck's full build (only Redis needs it). Never waits for Redis: the
+ * limiter asks `ready()` with its own bound. With `options`, Bottleneck loads ioredis itself (an optional peer).
  */
-export function openRedisStore(option: RedisOption): RedisStore {
+export async function openRedisStore(option: RedisOption): Promise<RedisStore> {
+  const Full = await loadClustered();
   const owned = option.client === undefined;
   const connection = option.client
-    ? new Bottleneck.IORedisConnection({ client: option.client as never })
-    : new Bottleneck.IORedisConnection({
+    ? new Full.IORedisConnection({ client: option.client as never })
+    : new Full.IORedisConnection({
         clientOptions: { maxRetriesPerRequest: 1, enableOfflineQueue: false, ...option.options } as never,
       });
   // Bottleneck's connection emits its clients' errors; without a listener they would crash the process.
   connection.on('error', () => {});
-  const client = (connection as unknown as { client: RedisClientLike }).client;
-  const statusListeners: ((up: boolean, reason: string) => void)[] = [];
+  const fields = connection as unknown as ConnectionFields;
+  const client = fields.client;
+  let statusListeners: ((up: boolean, reason: string) => void)[] = [];
   const downListeners = new Set<() => void>();
   let up = client.status === 'ready';
   let everUp = up;
+  /** The first connection was given up on: its eventual success is a recovery. */
+  let declaredDown = false;
+  let closed = false;
   let lastError = 'connection closed';
-  const setUp = (next: boolean) => {
-    if (next === up) return;
-    const first = next && !everUp;
-    up = next;
-    if (next) everUp = true;
-    // The first connection is no recovery: only a return after an outage is reported.
-    if (first) return;
+  const report = (next: boolean) => {
     for (const listener of statusListeners)
       listener(next, next ? 'ready' : `Redis unavailable: ${lastError}`);
     if (!next) for (const listener of [...downListeners]) listener();
+  };
+  const setUp = (next: boolean) => {
+    if (closed || next === up) return;
+    const first = next && !everUp && !declaredDown;
+    up = next;
+    if (next) everUp = true;
+    // The first connection is no recovery: only a return after an outage (or a given-up start) is reported.
+    if (first) return;
+    if (!next && !everUp) return; // still not connected: already reported when it was given up on
+    report(next);
   };
   client.on('ready', () => setUp(true));
   client.on('error', (error) => {
@@ -88,14 +114,22 @@ export function openRedisStore(option: RedisOption): RedisStore {
   client.on('end', () => setUp(false));
 
   return {
+    Bottleneck: Full,
     connection,
     get up() {
       return up;
     },
+    get settled() {
+      return everUp || declaredDown;
+    },
     async ready(timeoutMs) {
-      if (up || everUp) return up;
-      // A promise property at run time (the typings call it a method).
-      await withTimeout((connection as unknown as { ready: Promise<unknown> }).ready, timeoutMs);
+      if (up || everUp || declaredDown) return up;
+      await withTimeout(fields.ready, timeoutMs);
+      if (!up && !everUp && !declaredDown && !closed) {
+        declaredDown = true;
+        if (lastError === 'connection closed') lastError = `no answer within ${timeoutMs} ms`;
+        report(false);
+      }
       return up;
     },
     onStatus(listener) {
@@ -110,12 +144,17 @@ export function openRedisStore(option: RedisOption): RedisStore {
       return answer === undefined ? undefined : answer === 'OK';
     },
     async close() {
+      closed = true;
+      statusListeners = [];
+      downListeners.clear();
       if (owned) {
-        await withTimeout(connection.disconnect(true), 1000);
+        // QUIT waits for replies, but cannot be sent while disconnected (no offline queue): ioredis would keep
+        // reconnecting. Disconnecting stops that at once.
+        if (up) await withTimeout(connection.disconnect(true), 1000);
+        await connection.disconnect(false);
       } else {
         // The user's client stays open; only our duplicate subscriber goes.
-        const subscriber = (connection as unknown as { subscriber?: RedisClientLike }).subscriber;
-        subscriber?.disconnect();
+        fields.subscriber?.disconnect();
       }
     },
   };
