@@ -92,16 +92,23 @@ export function takeToken(limiter: Bottleneck, now = Date.now()): boolean {
 }
 
 /**
- * Spaces a bucket: jobs start at least `minTime` apart, and none before `notBefore` (epoch ms). Locally both are
- * the store's own fields, set at once so that the fast path and Bottleneck's queue see them together; with Redis
- * only `minTime` is shared (through Bottleneck's public `updateSettings`), which spaces the cluster the same way.
+ * Spaces a bucket: jobs start at least `minTime` apart, the next one not before `notBefore` (epoch ms) and, when
+ * the spacing shrinks, no later than `minTime` from now (a spacing that ended does not keep its last gap). Locally
+ * both are the store's own fields, set at once so that the fast path and Bottleneck's queue see them together;
+ * with Redis only `minTime` is shared (through Bottleneck's public `updateSettings`), which spaces the cluster.
  */
-export function space(limiter: Bottleneck, minTime: number, notBefore: number): Promise<void> {
+export function space(
+  limiter: Bottleneck,
+  minTime: number,
+  notBefore: number,
+  now = Date.now(),
+): Promise<void> {
   const store = internals(limiter)._store;
   if (pinned && internals(limiter).datastore === 'local' && store?.storeOptions) {
     store.storeOptions.minTime = minTime;
-    if (typeof store._nextRequest === 'number' && store._nextRequest < notBefore)
-      store._nextRequest = notBefore;
+    const next = store._nextRequest;
+    if (typeof next === 'number')
+      store._nextRequest = Math.min(Math.max(next, notBefore), Math.max(notBefore, now + minTime));
     return Promise.resolve();
   }
   return settle(limiter.updateSettings({ minTime }));
