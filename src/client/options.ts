@@ -77,7 +77,7 @@ export interface RateLimitOptions {
    * @default { 'GET /2/tweets/search/all': 1000 }
    */
   readonly minIntervalMs?: MinIntervalOption;
-  /** Buckets kept at most (idle ones are pruned after 10 minutes; beyond this the oldest idle go). @default 10000 */
+  /** Buckets kept at most (idle ones are pruned after 10 minutes; beyond this the oldest go). @default 5000 */
   readonly maxBuckets?: number;
 }
 
@@ -193,7 +193,7 @@ export const DEFAULTS = Object.freeze({
     resetMarginMs: 250,
     redis: Object.freeze({ prefix: 'calmfetch', timeoutMs: 2000, onUnavailable: 'local' as const }),
     minIntervalMs: DEFAULT_MIN_INTERVAL_MS,
-    maxBuckets: 10_000,
+    maxBuckets: 5000,
   }),
   priority: 5,
 });
