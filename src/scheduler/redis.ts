@@ -9,6 +9,7 @@ export interface RedisClientLike {
   duplicate(): unknown;
   quit(): Promise<unknown>;
   disconnect(): void;
+  connect?(): Promise<unknown>;
 }
 
 export interface RedisOption {
@@ -42,10 +43,14 @@ export interface RedisStore {
   close(): Promise<void>;
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+/** How often a store that is down tries Redis again (its own client gives up after one try; see openRedisStore). */
+export const PROBE_MS = 1000;
+
+/** `promise`, or undefined after `ms`. `keepAlive`: a call waits on it, and a waiting call keeps the process up. */
+function withTimeout<T>(promise: Promise<T>, ms: number, keepAlive = false): Promise<T | undefined> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(undefined), ms);
-    timer.unref?.();
+    if (!keepAlive) timer.unref?.();
     promise.then(
       (value) => {
         clearTimeout(timer);
@@ -73,10 +78,18 @@ interface ConnectionFields {
 export async function openRedisStore(option: RedisOption): Promise<RedisStore> {
   const Full = await loadClustered();
   const owned = option.client === undefined;
+  // A connection calmfetch owns does not reconnect on its own: ioredis's reconnect timer would keep the process
+  // alive. An unref'd probe (below) tries again instead. A retryStrategy given in the options is kept.
+  const probing = owned && option.options?.retryStrategy === undefined;
   const connection = option.client
     ? new Full.IORedisConnection({ client: option.client as never })
     : new Full.IORedisConnection({
-        clientOptions: { maxRetriesPerRequest: 1, enableOfflineQueue: false, ...option.options } as never,
+        clientOptions: {
+          maxRetriesPerRequest: 1,
+          enableOfflineQueue: false,
+          ...(probing && { retryStrategy: () => null }),
+          ...option.options,
+        } as never,
       });
   // Bottleneck's connection emits its clients' errors; without a listener they would crash the process.
   connection.on('error', () => {});
@@ -90,7 +103,24 @@ export async function openRedisStore(option: RedisOption): Promise<RedisStore> {
   let declaredDown = false;
   let closed = false;
   let lastError = 'connection closed';
+  let probe: ReturnType<typeof setInterval> | undefined;
+  const clients = () => [client, fields.subscriber].filter((c): c is RedisClientLike => c !== undefined);
+  const startProbe = () => {
+    if (!probing || probe || closed) return;
+    probe = setInterval(() => {
+      const all = clients();
+      // Both the command client and Bottleneck's subscriber: the probe ends once both are back.
+      if (all.every((c) => c.status === 'ready')) stopProbe();
+      else for (const c of all) if (c.status === 'end') c.connect?.().catch(() => {});
+    }, PROBE_MS);
+    probe.unref?.();
+  };
+  const stopProbe = () => {
+    clearInterval(probe);
+    probe = undefined;
+  };
   const report = (next: boolean) => {
+    if (!next) startProbe();
     for (const listener of statusListeners)
       listener(next, next ? 'ready' : `Redis unavailable: ${lastError}`);
     if (!next) for (const listener of [...downListeners]) listener();
@@ -124,7 +154,7 @@ export async function openRedisStore(option: RedisOption): Promise<RedisStore> {
     },
     async ready(timeoutMs) {
       if (up || everUp || declaredDown) return up;
-      await withTimeout(fields.ready, timeoutMs);
+      await withTimeout(fields.ready, timeoutMs, true);
       if (!up && !everUp && !declaredDown && !closed) {
         declaredDown = true;
         if (lastError === 'connection closed') lastError = `no answer within ${timeoutMs} ms`;
@@ -145,6 +175,7 @@ export async function openRedisStore(option: RedisOption): Promise<RedisStore> {
     },
     async close() {
       closed = true;
+      stopProbe();
       statusListeners = [];
       downListeners.clear();
       if (owned) {

@@ -189,7 +189,12 @@ describe('per-endpoint minimum spacing (rateLimit.minIntervalMs)', () => {
 
     const asked: string[] = [];
     const y = createClient({
-      rateLimit: { minIntervalMs: (endpoint) => (asked.push(endpoint), 0) },
+      rateLimit: {
+        minIntervalMs: (endpoint) => {
+          asked.push(endpoint);
+          return 0;
+        },
+      },
     });
     await settle(y.get('/2/users/5'));
     expect(asked).toEqual(['GET /2/users/:id']);
