@@ -83,6 +83,13 @@ export class BucketTable {
     return this.#map.values();
   }
 
+  /** The bucket under `key`, if there is one (marked used at `now`). */
+  find(key: string, now: number): Bucket | undefined {
+    const bucket = this.#map.get(key);
+    if (bucket) bucket.lastUsed = now;
+    return bucket;
+  }
+
   /** The bucket under `key`, made by `make` when there is none (after making room for it). */
   get(key: string, now: number, make: () => Bucket): Bucket {
     let bucket = this.#map.get(key);

@@ -149,6 +149,9 @@ export class RateLimiter {
   }
 
   #bucket(key: string, endpoint: string | undefined, now: number): Bucket {
+    // The common case first, without a closure per call.
+    const known = this.#buckets.find(key, now);
+    if (known) return known;
     return this.#buckets.get(key, now, () =>
       newBucket(
         key,
