@@ -6,8 +6,11 @@ import { promisify } from 'node:util';
 import { http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { respond } from '../../mocks/index.ts';
+import type { Classification } from '../../src/classify/classify.ts';
 import { createClient } from '../../src/index.ts';
 import { endpointTemplate } from '../../src/scheduler/bucket.ts';
+import { IDLE_MS } from '../../src/scheduler/buckets.ts';
+import { RateLimiter } from '../../src/scheduler/limiter.ts';
 import { API, recordRequests, settle, T0, useMockServer } from '../helpers.ts';
 
 const { server, use } = useMockServer();
@@ -81,6 +84,54 @@ describe('endpoint templates', () => {
 });
 
 describe('memory stays bounded', () => {
+  const limiter = (maxBuckets = 5000) =>
+    new RateLimiter(
+      {
+        maxConcurrent: Number.POSITIVE_INFINITY,
+        highWater: Number.POSITIVE_INFINITY,
+        resetMarginMs: 250,
+        redis: undefined,
+        onUnavailable: 'local',
+        timeoutMs: 2000,
+        prefix: 'calmfetch',
+        rateLimitBaseDelayMs: 60_000,
+        minIntervalMs: () => 0,
+        maxBuckets,
+      },
+      () => {},
+    );
+  const answer = (rateLimit: Classification['rateLimit']) => async () => ({
+    classification: {
+      status: 200,
+      category: 'ok',
+      reason: 'HTTP 200',
+      capped: false,
+      rateLimit,
+    } as Classification,
+  });
+  const wait = { priority: 5, signal: undefined, maxWaitMs: 900_000, deadlineAt: Number.POSITIVE_INFINITY };
+
+  it('drops a bucket idle for 10 minutes, but never one held until a reset', async () => {
+    const x = limiter();
+    await x.schedule('a', wait, answer({}));
+    await x.schedule('b', wait, answer({ limit: 10, remaining: 0, reset: new Date(T0 + 3_600_000) }));
+    expect(x.buckets).toBe(2);
+    await settle(Promise.resolve(), IDLE_MS + IDLE_MS / 2);
+    expect(x.buckets).toBe(1); // 'b' is held for an hour
+    await settle(Promise.resolve(), 3_600_000);
+    expect(x.buckets).toBe(0);
+    await x.close();
+  });
+
+  it('caps the table at maxBuckets, dropping the oldest idle first', async () => {
+    const x = limiter(10);
+    for (let i = 0; i < 25; i++) await x.schedule(`k${i}`, wait, answer({}));
+    expect(x.buckets).toBeLessThanOrEqual(10);
+    await x.close();
+    expect(x.buckets).toBe(0);
+    expect(() => createClient({ rateLimit: { maxBuckets: 0 } })).toThrow(/rateLimit\.maxBuckets/);
+  });
+
   it('100,000 distinct paths: heap growth per path after the cap is a few bytes, and close() frees it', async () => {
     const script = join(import.meta.dirname, '../fixtures/scripts/bucket-memory.ts');
     const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', script], {
