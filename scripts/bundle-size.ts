@@ -13,11 +13,10 @@ const root = join(import.meta.dirname, '..');
 /** The budget: calmfetch's core, gzipped, at most this many times ky's (issue 18). */
 const BUDGET_TIMES_KY = 2;
 /**
- * What the core may not grow beyond while the target is not met: 54.5 kB measured with Bottleneck's full build
- * (60 kB minified of it, its Redis code included) once paginate(), the OAuth 1.0a signer and the staged call path
- * were in (46.9 kB before them), plus 1 kB. Lower it when the light build lands.
+ * What the core may not grow beyond while the target is not met (a ratchet): 49.3 kB measured with Bottleneck's
+ * light build, paginate(), the OAuth 1.0a signer and the staged call path, plus 1 kB. Lower it as the core shrinks.
  */
-const CEILING_GZIP_KB = 55.5;
+const CEILING_GZIP_KB = 50.5;
 
 interface Measured {
   readonly name: string;

@@ -12,13 +12,21 @@ function defaultOf(path: string): string {
   for (const key of path.split('.')) value = (value as Record<string, unknown> | undefined)?.[key];
   if (value === undefined) return SPECIAL_DEFAULTS[path] ?? '—';
   if (value === Number.POSITIVE_INFINITY) return '`Infinity` (none)';
+  if (isTable(value)) {
+    const entries = Object.entries(value).map(([k, v]) => `'${k}': ${String(v)}`);
+    return `\`{ ${entries.join(', ')} }\``;
+  }
   return `\`${typeof value === 'string' ? `'${value}'` : String(value)}\``;
 }
+
+/** A default that is a table (keys that are not option names, like `'GET /2/tweets/search/all'`), not a group. */
+const isTable = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && Object.keys(value).some((key) => !/^\w+$/.test(key));
 
 /** Every option path that has a default, so that a test can check each is documented. */
 export function defaultPaths(value: object = DEFAULTS, prefix = ''): string[] {
   return Object.entries(value).flatMap(([key, inner]) =>
-    typeof inner === 'object' && inner !== null
+    typeof inner === 'object' && inner !== null && !isTable(inner)
       ? defaultPaths(inner, `${prefix}${key}.`)
       : [`${prefix}${key}`],
   );

@@ -47,6 +47,7 @@ export async function runAttempt(p: Pipeline, call: Call, attempt: number): Prom
             signal: scope.signal,
             maxWaitMs: call.retry.maxWaitMs,
             deadlineAt: call.deadlineAt,
+            endpoint: `${call.method} ${call.endpoint}`,
           },
           send,
         )

@@ -14,7 +14,7 @@ import { RetryBudget } from '../retry/budget.ts';
 import { runCall } from '../retry/loop.ts';
 import { defaultBucket } from '../scheduler/bucket.ts';
 import { RateLimiter } from '../scheduler/limiter.ts';
-import { openRedisStore } from '../scheduler/redis.ts';
+import { assertIoredis } from '../scheduler/redis.ts';
 import { pathReader, Redactor } from '../utils/redact.ts';
 import type { Pipeline } from './context.ts';
 
@@ -68,6 +68,7 @@ export function createClient(options: ClientOptions = {}): CalmClient {
   const emitter = new Emitter(hooks.onEvent, redactor);
   const credentials = new Credentials(config.auth, config.headers, redactor);
   const rateLimit = config.rateLimit;
+  if (rateLimit !== false && rateLimit.redis) assertIoredis();
   const limiter =
     rateLimit === false
       ? undefined
@@ -76,10 +77,13 @@ export function createClient(options: ClientOptions = {}): CalmClient {
             maxConcurrent: rateLimit.maxConcurrent,
             highWater: rateLimit.highWater,
             resetMarginMs: rateLimit.resetMarginMs,
-            redis: rateLimit.redis ? openRedisStore(rateLimit.redis) : undefined,
+            redis: rateLimit.redis,
             onUnavailable: rateLimit.redis?.onUnavailable ?? 'local',
             timeoutMs: rateLimit.redis?.timeoutMs ?? 2000,
             prefix: rateLimit.redis?.prefix ?? 'calmfetch',
+            rateLimitBaseDelayMs: config.retry.rateLimitBaseDelayMs,
+            minIntervalMs: rateLimit.minIntervalMs,
+            maxBuckets: rateLimit.maxBuckets,
           },
           (event) => emitter.emit(event),
         );

@@ -1,5 +1,6 @@
 // Every default, in one place, and what each option is: the README's options table is rendered from both
-// (scripts/readme-tables.ts), and a test checks the \`@default\` tags of ./types.ts against DEFAULTS.
+// (scripts/readme-tables.ts), and a test checks the `@default` tags of ./types.ts against DEFAULTS.
+import { DEFAULT_MIN_INTERVAL_MS } from '../scheduler/spacing.ts';
 
 /** Every default, in one place. The README's options table is rendered from this object. */
 export const DEFAULTS = Object.freeze({
@@ -22,6 +23,8 @@ export const DEFAULTS = Object.freeze({
     highWater: Number.POSITIVE_INFINITY,
     resetMarginMs: 250,
     redis: Object.freeze({ prefix: 'calmfetch', timeoutMs: 2000, onUnavailable: 'local' as const }),
+    minIntervalMs: DEFAULT_MIN_INTERVAL_MS,
+    maxBuckets: 5000,
   }),
   priority: 5,
   responseType: 'auto' as const,
@@ -88,6 +91,14 @@ export const OPTION_DOCS: Readonly<Record<string, { readonly type: string; reado
     'rateLimit.bucket': {
       type: '(request) => string',
       description: 'Overrides the bucket key (method + endpoint template + credential hash).',
+    },
+    'rateLimit.minIntervalMs': {
+      type: "{ 'METHOD /template': ms } \\| (endpoint) => ms",
+      description: 'Minimum spacing of one bucket’s calls, per endpoint (merged over the defaults).',
+    },
+    'rateLimit.maxBuckets': {
+      type: 'number',
+      description: 'Buckets kept at most; idle ones are pruned after 10 minutes.',
     },
     'rateLimit.redis.client / .options': {
       type: 'ioredis client \\| options',

@@ -3,6 +3,7 @@ import type { Catalogue } from '../catalogue/types.ts';
 import { MAX_TIMER_MS } from '../retry/backoff.ts';
 import type { BucketRequest } from '../scheduler/bucket.ts';
 import type { RedisOption } from '../scheduler/redis.ts';
+import { normalizeMinInterval } from '../scheduler/spacing.ts';
 import { checkFunction, checkKeys, checkNumber, describe, isRecord } from '../utils/validate.ts';
 import { DEFAULTS } from './defaults.ts';
 import type { AuthOption, Hooks } from './types.ts';
@@ -21,6 +22,8 @@ export interface NormalizedRateLimit {
   readonly redis:
     | (RedisOption & { prefix: string; timeoutMs: number; onUnavailable: 'local' | 'fail' })
     | undefined;
+  readonly minIntervalMs: (endpoint: string) => number;
+  readonly maxBuckets: number;
 }
 
 /** @internal */
@@ -114,10 +117,18 @@ function normalizeBudget(value: unknown): NormalizedBudget | false {
 function normalizeRateLimit(value: unknown): NormalizedRateLimit | false {
   if (value === false) return false;
   const input = checkObject('rateLimit', value) ?? {};
-  checkKeys('rateLimit', input, ['maxConcurrent', 'highWater', 'resetMarginMs', 'bucket', 'redis']);
+  checkKeys('rateLimit', input, [
+    'maxConcurrent',
+    'highWater',
+    'resetMarginMs',
+    'bucket',
+    'redis',
+    'minIntervalMs',
+    'maxBuckets',
+  ]);
   const d = DEFAULTS.rateLimit;
   const pick = (
-    key: 'maxConcurrent' | 'highWater' | 'resetMarginMs',
+    key: 'maxConcurrent' | 'highWater' | 'resetMarginMs' | 'maxBuckets',
     opts: Parameters<typeof checkNumber>[2],
   ) => (input[key] === undefined ? d[key] : checkNumber(`rateLimit.${key}`, input[key], opts));
   checkFunction('rateLimit.bucket', input.bucket);
@@ -169,6 +180,8 @@ function normalizeRateLimit(value: unknown): NormalizedRateLimit | false {
     resetMarginMs: pick('resetMarginMs', { max: 60_000 }),
     bucket: input.bucket as NormalizedRateLimit['bucket'],
     redis: normalizedRedis,
+    minIntervalMs: normalizeMinInterval(input.minIntervalMs),
+    maxBuckets: pick('maxBuckets', { integer: true, min: 1 }),
   };
 }
 

@@ -6,6 +6,7 @@ import type { CalmError, RequestSummary } from '../errors/CalmError.ts';
 import type { CalmEvent } from '../result/events.ts';
 import type { BucketRequest } from '../scheduler/bucket.ts';
 import type { RedisOption } from '../scheduler/redis.ts';
+import type { MinIntervalOption } from '../scheduler/spacing.ts';
 
 // Every option a user can pass, with its documentation. Defaults live in ./defaults.ts (DEFAULTS); each
 // `@default` tag below is checked against DEFAULTS by test/options/defaults.test.ts.
@@ -76,6 +77,14 @@ export interface RateLimitOptions {
   readonly bucket?: (request: BucketRequest) => string;
   /** Shares the limiters across processes through Redis (Bottleneck's ioredis datastore). */
   readonly redis?: RateLimitRedisOption;
+  /**
+   * Minimum spacing of one bucket's calls, per endpoint (`'GET /2/tweets/search/all': 1000`), merged over the
+   * defaults (X documents 1/s for search/all); or a function of `'METHOD /template'`.
+   * @default { 'GET /2/tweets/search/all': 1000 }
+   */
+  readonly minIntervalMs?: MinIntervalOption;
+  /** Buckets kept at most (idle ones are pruned after 10 minutes; beyond this the oldest go). @default 5000 */
+  readonly maxBuckets?: number;
 }
 
 /** What the decision hooks are shown. */

@@ -24,11 +24,30 @@ export function endpointTemplate(pathname: string): string {
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 const OPAQUE_ID = /^[A-Za-z0-9_-]+$/;
 const EXTENSION = /^\.[a-z]+$/i;
+/** Hex ids, as v1.1 places have (`/1.1/geo/id/df51dec6f4ee2b2c.json`): 16 or more hex digits. */
+const HEX_ID = /^[0-9a-f]{16,}$/i;
+/**
+ * Base-62 ids of 13 characters (Spaces: `1DXxyRYNejbKM`), also those that happen to have no digit: mixed case,
+ * which X's literal path segments (lowercase, snake_case) never are.
+ */
+const BASE62_ID = /^(?=.*[A-Z])(?=.*[a-z])[A-Za-z0-9]{13}$/;
+
+/** An id that is not made of digits: hex or base-62, bare or with an extension (`:id`, `:id.json`). */
+function opaqueTemplate(segment: string): string | undefined {
+  const dot = segment.lastIndexOf('.');
+  const stem = dot > 0 ? segment.slice(0, dot) : segment;
+  const extension = dot > 0 ? segment.slice(dot) : '';
+  if (extension !== '' && !EXTENSION.test(extension)) return undefined;
+  if (HEX_ID.test(stem) || BASE62_ID.test(stem)) return `:id${extension}`;
+  return undefined;
+}
 
 /** What one path segment stands for (`:id`, `:id.json`, `:username`), or undefined when it is literal. */
 function segmentTemplate(segment: string, previous: string): string | undefined {
   if (segment === '') return undefined;
   if (previous === 'username') return ':username';
+  const opaque = opaqueTemplate(segment);
+  if (opaque !== undefined) return opaque;
   // Digits, optionally in dash-joined groups (`123-456`), or digits with an extension (`20.json`).
   let index = 0;
   let groups = 0;

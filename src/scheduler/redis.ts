@@ -1,4 +1,5 @@
-import Bottleneck from 'bottleneck';
+import type Bottleneck from 'bottleneck';
+import { type BottleneckClass, loadClustered } from './bottleneck.ts';
 
 /** An ioredis client, as far as calmfetch uses one (so that ioredis stays an optional peer at the type level). */
 export interface RedisClientLike {
@@ -8,6 +9,7 @@ export interface RedisClientLike {
   duplicate(): unknown;
   quit(): Promise<unknown>;
   disconnect(): void;
+  connect?(): Promise<unknown>;
 }
 
 export interface RedisOption {
@@ -22,46 +24,39 @@ export interface RedisOption {
  * @internal
  */
 export interface RedisStore {
+  /** The full Bottleneck build, whose limiters use this store. */
+  readonly Bottleneck: BottleneckClass;
   readonly connection: Bottleneck.IORedisConnection;
   /** Whether Redis answers now. */
   readonly up: boolean;
-  /** Waits (at most `timeoutMs`) for the first connection; resolves whether Redis is up. */
+  /** True once the first connection succeeded or was given up on: from then on no call waits for Redis. */
+  readonly settled: boolean;
+  /**
+   * Waits (at most `timeoutMs`) for the first connection; resolves whether Redis is up. When the first wait runs
+   * out, the store is declared down once (status listeners hear it) and later calls do not wait again; the
+   * client keeps reconnecting in the background, and its first success is reported as a recovery.
+   */
   ready(timeoutMs: number): Promise<boolean>;
   onStatus(listener: (up: boolean, reason: string) => void): void;
   /** Calls `listener` when Redis goes away; returns the unsubscribe function. */
   onDown(listener: () => void): () => void;
   /** SET NX PX with a bounded wait: true for the first caller, false after, undefined when Redis did not answer. */
   once(key: string, ttlMs: number, timeoutMs: number): Promise<boolean | undefined>;
+  /** Silences every listener, then closes what calmfetch opened: no event and no handle after it resolves. */
   close(): Promise<void>;
 }
 
 /**
- * Bottleneck's ioredis connection. Bottleneck requires ioredis itself; when it is not installed, the error names
- * the option that needs it and the package to install, not Bottleneck's bare `Cannot find module 'ioredis'`.
+ * How often a store that is down tries Redis again (its own client gives up after one try; see openRedisStore).
+ * @internal
  */
-function connect(option: RedisOption): Bottleneck.IORedisConnection {
-  try {
-    return option.client
-      ? new Bottleneck.IORedisConnection({ client: option.client as never })
-      : new Bottleneck.IORedisConnection({
-          clientOptions: { maxRetriesPerRequest: 1, enableOfflineQueue: false, ...option.options } as never,
-        });
-  } catch (error) {
-    const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-    if (code === 'MODULE_NOT_FOUND' && String(message).includes("'ioredis'")) {
-      throw new Error(
-        '`rateLimit.redis` needs the ioredis package (an optional peer dependency of calmfetch), which is not installed: run `npm i ioredis`',
-        { cause: error },
-      );
-    }
-    throw error;
-  }
-}
+export const PROBE_MS = 1000;
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+/** `promise`, or undefined after `ms`. `keepAlive`: a call waits on it, and a waiting call keeps the process up. */
+function withTimeout<T>(promise: Promise<T>, ms: number, keepAlive = false): Promise<T | undefined> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(undefined), ms);
-    timer.unref?.();
+    if (!keepAlive) timer.unref?.();
     promise.then(
       (value) => {
         clearTimeout(timer);
@@ -75,32 +70,113 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined>
   });
 }
 
+/** Bottleneck's connection fields calmfetch reads (public in its JavaScript, absent from its typings). */
+interface ConnectionFields {
+  readonly client: RedisClientLike;
+  readonly subscriber?: RedisClientLike;
+  readonly ready: Promise<unknown>;
+}
+
 /**
- * Opens the shared store. Never waits for Redis: the limiter asks `ready()` with its own bound. With `options`,
- * Bottleneck loads ioredis itself (an optional peer dependency of calmfetch).
+ * The error for `rateLimit.redis` without ioredis installed: it names the option and the package to install, not
+ * Bottleneck's bare `Cannot find module 'ioredis'`.
+ */
+function missingIoredis(error: unknown): Error | undefined {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (code !== 'MODULE_NOT_FOUND' || !String(message).includes("'ioredis'")) return undefined;
+  return new Error(
+    '`rateLimit.redis` needs the ioredis package (an optional peer dependency of calmfetch), which is not installed: run `npm i ioredis`',
+    { cause: error },
+  );
+}
+
+/**
+ * Checks up front, where the platform can tell without loading anything (Node's module resolver, reached through
+ * `process.getBuiltinModule`: no static `node:` import), that ioredis can be found; `createClient` calls it, so a
+ * missing package fails there, naming the option. Elsewhere the first call reports it.
  * @internal
  */
-export function openRedisStore(option: RedisOption): RedisStore {
+export function assertIoredis(): void {
+  type ModuleApi = { createRequire(url: string): { resolve(id: string): string } };
+  const process = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const module = process?.getBuiltinModule?.('node:module') as ModuleApi | undefined;
+  if (!module) return;
+  try {
+    module.createRequire(import.meta.url).resolve('ioredis');
+  } catch (error) {
+    throw missingIoredis(error) ?? error;
+  }
+}
+
+/**
+ * Opens the shared store, loading Bottleneck's full build (only Redis needs it). Never waits for Redis: the
+ * limiter asks `ready()` with its own bound. With `options`, Bottleneck loads ioredis itself (an optional peer).
+ * @internal
+ */
+export async function openRedisStore(option: RedisOption): Promise<RedisStore> {
+  const Full = await loadClustered();
   const owned = option.client === undefined;
-  const connection = connect(option);
+  // A connection calmfetch owns does not reconnect on its own: ioredis's reconnect timer would keep the process
+  // alive. An unref'd probe (below) tries again instead. A retryStrategy given in the options is kept.
+  const probing = owned && option.options?.retryStrategy === undefined;
+  let connection: Bottleneck.IORedisConnection;
+  try {
+    connection = option.client
+      ? new Full.IORedisConnection({ client: option.client as never })
+      : new Full.IORedisConnection({
+          clientOptions: {
+            maxRetriesPerRequest: 1,
+            enableOfflineQueue: false,
+            ...(probing && { retryStrategy: () => null }),
+            ...option.options,
+          } as never,
+        });
+  } catch (error) {
+    throw missingIoredis(error) ?? error;
+  }
   // Bottleneck's connection emits its clients' errors; without a listener they would crash the process.
   connection.on('error', () => {});
-  const client = (connection as unknown as { client: RedisClientLike }).client;
-  const statusListeners: ((up: boolean, reason: string) => void)[] = [];
+  const fields = connection as unknown as ConnectionFields;
+  const client = fields.client;
+  let statusListeners: ((up: boolean, reason: string) => void)[] = [];
   const downListeners = new Set<() => void>();
   let up = client.status === 'ready';
   let everUp = up;
+  /** The first connection was given up on: its eventual success is a recovery. */
+  let declaredDown = false;
+  let closed = false;
   let lastError = 'connection closed';
-  const setUp = (next: boolean) => {
-    if (next === up) return;
-    const first = next && !everUp;
-    up = next;
-    if (next) everUp = true;
-    // The first connection is no recovery: only a return after an outage is reported.
-    if (first) return;
+  let probe: ReturnType<typeof setInterval> | undefined;
+  const clients = () => [client, fields.subscriber].filter((c): c is RedisClientLike => c !== undefined);
+  const startProbe = () => {
+    if (!probing || probe || closed) return;
+    probe = setInterval(() => {
+      const all = clients();
+      // Both the command client and Bottleneck's subscriber: the probe ends once both are back.
+      if (all.every((c) => c.status === 'ready')) stopProbe();
+      else for (const c of all) if (c.status === 'end') c.connect?.().catch(() => {});
+    }, PROBE_MS);
+    probe.unref?.();
+  };
+  const stopProbe = () => {
+    clearInterval(probe);
+    probe = undefined;
+  };
+  const report = (next: boolean) => {
+    if (!next) startProbe();
     for (const listener of statusListeners)
       listener(next, next ? 'ready' : `Redis unavailable: ${lastError}`);
     if (!next) for (const listener of [...downListeners]) listener();
+  };
+  const setUp = (next: boolean) => {
+    if (closed || next === up) return;
+    const first = next && !everUp && !declaredDown;
+    up = next;
+    if (next) everUp = true;
+    // The first connection is no recovery: only a return after an outage (or a given-up start) is reported.
+    if (first) return;
+    if (!next && !everUp) return; // still not connected: already reported when it was given up on
+    report(next);
   };
   client.on('ready', () => setUp(true));
   client.on('error', (error) => {
@@ -111,14 +187,22 @@ export function openRedisStore(option: RedisOption): RedisStore {
   client.on('end', () => setUp(false));
 
   return {
+    Bottleneck: Full,
     connection,
     get up() {
       return up;
     },
+    get settled() {
+      return everUp || declaredDown;
+    },
     async ready(timeoutMs) {
-      if (up || everUp) return up;
-      // A promise property at run time (the typings call it a method).
-      await withTimeout((connection as unknown as { ready: Promise<unknown> }).ready, timeoutMs);
+      if (up || everUp || declaredDown) return up;
+      await withTimeout(fields.ready, timeoutMs, true);
+      if (!up && !everUp && !declaredDown && !closed) {
+        declaredDown = true;
+        if (lastError === 'connection closed') lastError = `no answer within ${timeoutMs} ms`;
+        report(false);
+      }
       return up;
     },
     onStatus(listener) {
@@ -133,12 +217,18 @@ export function openRedisStore(option: RedisOption): RedisStore {
       return answer === undefined ? undefined : answer === 'OK';
     },
     async close() {
+      closed = true;
+      stopProbe();
+      statusListeners = [];
+      downListeners.clear();
       if (owned) {
-        await withTimeout(connection.disconnect(true), 1000);
+        // QUIT waits for replies, but cannot be sent while disconnected (no offline queue): ioredis would keep
+        // reconnecting. Disconnecting stops that at once.
+        if (up) await withTimeout(connection.disconnect(true), 1000);
+        await connection.disconnect(false);
       } else {
         // The user's client stays open; only our duplicate subscriber goes.
-        const subscriber = (connection as unknown as { subscriber?: RedisClientLike }).subscriber;
-        subscriber?.disconnect();
+        fields.subscriber?.disconnect();
       }
     },
   };

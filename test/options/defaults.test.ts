@@ -26,17 +26,26 @@ function documentedDefaults(): Map<string, string> {
   )) {
     const prefix = SECTIONS[name!];
     if (prefix === undefined) continue;
-    for (const [, tag, member] of body!.matchAll(
-      /@default ([^\s*]+)[\s\S]*?\*\/\s*\n\s*readonly (\w+)\??:/g,
+    for (const [, comment, member] of body!.matchAll(
+      /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*\n\s*readonly (\w+)\??:/g,
     )) {
-      found.set(prefix + member, tag!);
+      const tag = /@default (.+?)\s*$/m.exec(comment!)?.[1];
+      if (tag !== undefined) found.set(prefix + member, tag);
     }
   }
   return found;
 }
 
-const render = (value: unknown) =>
-  value === Number.POSITIVE_INFINITY ? 'Infinity' : typeof value === 'string' ? `'${value}'` : String(value);
+const render = (value: unknown): string =>
+  value === Number.POSITIVE_INFINITY
+    ? 'Infinity'
+    : typeof value === 'string'
+      ? `'${value}'`
+      : typeof value === 'object' && value !== null
+        ? `{ ${Object.entries(value)
+            .map(([key, inner]) => `${render(key)}: ${render(inner)}`)
+            .join(', ')} }`
+        : String(value);
 
 it('each @default tag says what DEFAULTS holds, and every default has its tag', () => {
   const tags = documentedDefaults();

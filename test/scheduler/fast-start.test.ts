@@ -2,7 +2,7 @@
 // calmfetch's limiters start due jobs without a timer. Real timers here: the point is what Node's timers do.
 import Bottleneck from 'bottleneck';
 import { describe, expect, it } from 'vitest';
-import { takeToken, yieldFast } from '../../src/scheduler/limiter.ts';
+import { takeToken, yieldFast } from '../../src/scheduler/bottleneck.ts';
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 

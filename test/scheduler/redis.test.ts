@@ -1,85 +1,14 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockXApi, type MockServer, startMockServer } from '../../mocks/node.ts';
 import { type CalmEvent, createClient } from '../../src/index.ts';
+import { freePort, startRedis, stop, until } from './redis-server.ts';
 
 // Real parts: a redis-server on a free loopback port, a node:http mock X API, and separate node processes.
 // Real time, so each scenario is kept to a few seconds; nothing here asserts speed.
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      // DEBUG SLEEP makes Redis slow but connected (loopback only).
-      '--enable-debug-command',
-      'local',
-    ],
-    { stdio: 'ignore' },
-  );
-  const missing = new Promise<never>((_, reject) =>
-    child.once('error', (error) =>
-      reject(
-        new Error(
-          `redis-server could not start (${(error as NodeJS.ErrnoException).code}): install it (Debian: apt-get install redis-server); .ci/run does`,
-        ),
-      ),
-    ),
-  );
-  missing.catch(() => {});
-  await Promise.race([missing, new Promise((r) => setTimeout(r, 10))]);
-  const probe = new Redis({
-    port,
-    host: '127.0.0.1',
-    lazyConnect: true,
-    retryStrategy: () => 50,
-    maxRetriesPerRequest: 0,
-  });
-  probe.on('error', () => {});
-  for (let i = 0; i < 100; i++) {
-    try {
-      await probe.connect();
-      await probe.ping();
-      break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  probe.disconnect();
-  return child;
-}
-
-const stop = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-
-const until = async (condition: () => boolean, ms = 10_000) => {
-  const end = Date.now() + ms;
-  while (!condition() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-  return condition();
-};
 
 let redisPort: number;
 let redis: ChildProcess;
