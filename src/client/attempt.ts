@@ -59,9 +59,11 @@ export async function runAttempt(p: Pipeline, call: Call, attempt: number): Prom
   } catch (error) {
     if (error instanceof LimiterRejection && error.kind === 'closed')
       scope.end('closed', new ClientClosed(CLOSED));
-    // The scope ended this attempt (close() lets one already on the wire end on its own: its failure stands).
+    // The scope ended this attempt (close() lets one already on the wire end on its own: its failure stands), or
+    // the caller aborted it after close().
     if (scope.exit !== undefined && !(scope.exit === 'closed' && scope.endedOnWire))
       throw scope.signal.reason;
+    if (call.options.signal?.aborted) throw call.options.signal.reason;
     if (error instanceof LimiterRejection) return refused(attempt, error);
     const classification = p.redactor.classification(
       classify({ error, method: call.method }, { now: Date.now() }),

@@ -85,7 +85,11 @@ export class CallScope {
     return this.#endedOnWire;
   }
 
-  readonly #onCallerAbort = (): void => this.end('abort', this.#caller?.reason);
+  readonly #onCallerAbort = (): void => {
+    // After close() the attempt on the wire runs on: the caller's signal still stops it.
+    if (this.#exit === 'closed') this.current?.abort(this.#caller?.reason);
+    else this.end('abort', this.#caller?.reason);
+  };
 
   /** Ends the scope (the first exit wins): every wait racing `signal` rejects with `reason`. */
   end(exit: ScopeExit, reason: unknown): void {
@@ -95,7 +99,12 @@ export class CallScope {
     const attempt = this.current;
     this.#endedOnWire = attempt?.onWire === true;
     if (attempt && !(exit === 'closed' && attempt.onWire)) attempt.abort(reason);
-    this.dispose();
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#registry.delete(this);
+    // The caller's listener stays until the call settles (dispose): after close(), it still stops the attempt on
+    // the wire.
+    if (exit !== 'closed') this.#caller?.removeEventListener('abort', this.#onCallerAbort);
   }
 
   /** The call settled: no timer, listener or registration is left behind. */

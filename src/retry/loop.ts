@@ -53,6 +53,9 @@ export async function runCall<T>(p: Pipeline, call: Call): Promise<CalmResponse<
   /** The scope ended while the call waited or was on the wire: the caller's reason, or the one typed error. */
   const ended = (attempt: number): unknown => {
     if (scope.exit === 'abort') return scope.signal.reason;
+    // Aborted by the caller after close(), while its attempt was on the wire: the caller's reason, as always.
+    const caller = call.options.signal;
+    if (caller?.aborted) return caller.reason;
     if (scope.exit === 'closed')
       return fail(closedFailure(attempt, lastError()), CLOSED, last?.decision.retryAt);
     const why = "the call's deadline (deadlineMs) passed";

@@ -116,9 +116,10 @@ export function queueCall<T>(q: QueueContext<T>): Promise<T> {
       }
       started = true;
       q.count(-1);
-      // Out of the queue: the queue-wait bound and the reroute no longer apply (the attempt has its own timeout).
-      clearTimeout(timer);
-      unsubscribe?.();
+      // Out of the queue: the queue-wait bound, the reroute and the signal no longer apply here. The attempt has
+      // its own timeout, and the call's scope stops the attempt itself (close() lets one on the wire finish: were
+      // this listener left, close() would reject a call whose request the server is answering).
+      cleanup();
       await q.start().then(
         (value) => finish(undefined, value),
         (error: unknown) => finish(error),

@@ -238,3 +238,46 @@ describe('7. a ReadableStream body meeting 503 + code 130', () => {
     expect((call.error as CalmError).giveUp).toMatch(/stream/);
   });
 });
+
+describe('close() and calls already on the wire (found by attacking the rework)', () => {
+  it('a call that queued behind a probe and is on the wire at close() keeps its answer', async () => {
+    use(
+      http.get(`${API}/2/a`, async () => {
+        await delay(300);
+        return HttpResponse.json(
+          { data: 1 },
+          { headers: rateLimitHeaders({ limit: 15, remaining: 10, resetInSeconds: 900 }) },
+        );
+      }),
+    );
+    const x = createClient({});
+    const probe = watch(x.get('/2/a'));
+    const queued = watch(x.get('/2/a')); // waits for the probe's answer, then goes out
+    await vi.advanceTimersByTimeAsync(450); // the probe answered at 300 ms; the queued call is on the wire
+    void x.close();
+    await vi.advanceTimersByTimeAsync(400);
+    expect(probe.value).toMatchObject({ status: 200 });
+    expect(queued.error).toBeUndefined();
+    expect(queued.value).toMatchObject({ status: 200, attempts: 1 });
+  });
+
+  it('after close(), the caller’s signal still aborts a call on the wire', async () => {
+    use(
+      http.get(`${API}/2/slow`, async () => {
+        await delay(5000);
+        return ok();
+      }),
+    );
+    const x = createClient({ rateLimit: false, timeoutMs: 60_000 });
+    const controller = new AbortController();
+    const call = watch(x.get('/2/slow', { signal: controller.signal }));
+    await vi.advanceTimersByTimeAsync(100);
+    void x.close();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(call.at).toBeUndefined();
+    controller.abort(new Error('stop now'));
+    await vi.advanceTimersByTimeAsync(1);
+    expect(call.at).toBe(200);
+    expect(call.error).toEqual(new Error('stop now'));
+  });
+});
