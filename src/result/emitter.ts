@@ -25,9 +25,12 @@ export class Emitter {
     if (!this.active) return;
     if (this.#closed && event.type === 'limiter') return;
     try {
-      this.#listener?.(
+      const returned: unknown = this.#listener?.(
         'reason' in event ? ({ ...event, reason: this.#redactor.redact(event.reason) } as CalmEvent) : event,
       );
+      // An async listener that rejects must not become an unhandled rejection (which ends a Node process).
+      if (typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function')
+        (returned as PromiseLike<unknown>).then(undefined, () => {});
     } catch {
       // Telemetry must never break a call.
     }

@@ -200,7 +200,16 @@ function partialErrors(p: Pipeline, call: Call, attempt: number, c: Classificati
         url: summaryOf(call).url,
         attempt,
         hook: 'onPartialErrors',
-        error: p.redactor.redact(String(error)),
+        error: p.redactor.redact(printable(error)),
       }),
     );
+}
+
+/** A thrown value as text, whatever it is (a null-prototype object or a throwing toString cannot break this). */
+function printable(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }

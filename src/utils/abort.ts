@@ -4,9 +4,11 @@
  * abandoned, not undone): a late rejection from it is swallowed.
  * @internal
  */
-export function raceSignal<T>(promise: Promise<T> | T, signal: AbortSignal | undefined): Promise<T> {
-  if (!(promise instanceof Promise))
-    return signal?.aborted ? Promise.reject(signal.reason) : Promise.resolve(promise);
+export function raceSignal<T>(value: PromiseLike<T> | T, signal: AbortSignal | undefined): Promise<T> {
+  // Any thenable counts (a promise from another realm, a hook's own thenable), not only this realm's Promise.
+  if (typeof (value as PromiseLike<T> | null | undefined)?.then !== 'function')
+    return signal?.aborted ? Promise.reject(signal.reason) : Promise.resolve(value as T);
+  const promise = Promise.resolve(value as PromiseLike<T>);
   if (!signal) return promise;
   if (signal.aborted) {
     promise.catch(() => {});

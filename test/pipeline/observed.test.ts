@@ -1,4 +1,5 @@
 // Issue 12's seven observations, each a test that failed on the code before the pipeline rework. Public API only.
+import { runInNewContext } from 'node:vm';
 import { delay, HttpResponse, http } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { rateLimitHeaders, respond, v1Error } from '../../mocks/index.ts';
@@ -279,5 +280,67 @@ describe('close() and calls already on the wire (found by attacking the rework)'
     await vi.advanceTimersByTimeAsync(1);
     expect(call.at).toBe(200);
     expect(call.error).toEqual(new Error('stop now'));
+  });
+});
+
+describe('observers and hooks that misbehave (found by attacking the rework)', () => {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+
+  it('an async onEvent that rejects, and onPartialErrors throwing a null-prototype object, leave no unhandled rejection', async () => {
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      use(
+        http.get(`${API}/2/tweets`, () =>
+          HttpResponse.json({
+            data: [{ id: '20' }],
+            errors: [
+              {
+                value: '9',
+                detail: 'Could not find tweet with ids: [9].',
+                title: 'Not Found Error',
+                resource_type: 'tweet',
+                parameter: 'ids',
+                resource_id: '9',
+                type: 'https://api.twitter.com/2/problems/resource-not-found',
+              },
+            ],
+          }),
+        ),
+      );
+      const log = eventLog();
+      const x = createClient({
+        rateLimit: false,
+        hooks: {
+          onEvent: async (event) => {
+            log.onEvent(event);
+            throw new Error('telemetry is down');
+          },
+          onPartialErrors: () => {
+            throw Object.create(null);
+          },
+        },
+      });
+      const call = watch(x.get('/2/tweets'));
+      await vi.advanceTimersByTimeAsync(50);
+      await new Promise((resolve) => process.nextTick(resolve));
+      expect(call.value).toMatchObject({ status: 200 });
+      expect(log.events.find((e) => e.type === 'hook-error')).toMatchObject({ hook: 'onPartialErrors' });
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it('a hook that returns a thenable of its own (another realm’s promise) is still bounded by the deadline', async () => {
+    use(http.get(`${API}/2/x`, () => respond.json(v1Error(130), 503)));
+    // A promise from another realm: not `instanceof Promise` here.
+    const thenable = runInNewContext('new Promise(() => {})') as Promise<boolean>;
+    expect(thenable instanceof Promise).toBe(false);
+    const x = createClient({ rateLimit: false, deadlineMs: 500, hooks: { shouldRetry: () => thenable } });
+    const call = watch(x.get('/2/x'));
+    await vi.advanceTimersByTimeAsync(500);
+    expect(call.at).toBe(500);
+    expect((call.error as Error).message).toMatch(/deadline/);
   });
 });
