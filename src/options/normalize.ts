@@ -4,7 +4,14 @@ import { MAX_TIMER_MS } from '../retry/backoff.ts';
 import type { BucketRequest } from '../scheduler/bucket.ts';
 import type { RedisOption } from '../scheduler/redis.ts';
 import { normalizeMinInterval } from '../scheduler/spacing.ts';
-import { checkFunction, checkKeys, checkNumber, describe, isRecord } from '../utils/validate.ts';
+import {
+  checkFunction,
+  checkKeys,
+  checkNumber,
+  describe,
+  hasControlCharacter,
+  isRecord,
+} from '../utils/validate.ts';
 import { DEFAULTS } from './defaults.ts';
 import type { AuthOption, Hooks } from './types.ts';
 
@@ -189,6 +196,10 @@ function normalizeAuth(value: unknown): AuthOption | undefined {
   if (value === undefined || typeof value === 'function') return value as AuthOption | undefined;
   if (isRecord(value) && Object.keys(value).length === 1 && 'bearer' in value) {
     const { bearer } = value;
+    // Never the value in the message: it is a credential.
+    if (typeof bearer === 'string' && hasControlCharacter(bearer)) {
+      throw new TypeError('`auth.bearer` must not contain line breaks or other control characters');
+    }
     if (typeof bearer === 'string' && /^bearer\s/i.test(bearer)) {
       throw new TypeError(
         "`auth.bearer` must be the token alone: calmfetch adds the 'Bearer ' prefix itself (it would send 'Bearer Bearer …')",

@@ -3,6 +3,7 @@ import type { AuthOption } from '../options/types.ts';
 import { authIdentity } from '../scheduler/bucket.ts';
 import { raceSignal } from '../utils/abort.ts';
 import type { Redactor } from '../utils/redact.ts';
+import { hasControlCharacter } from '../utils/validate.ts';
 import { type Call, summaryOf } from './plan.ts';
 
 /**
@@ -117,7 +118,7 @@ export class Credentials {
       if (given === undefined || given === null) {
         throw new TypeError('`auth` returned no headers: the request would go without credentials');
       }
-      for (const [name, value] of new Headers(given)) {
+      for (const [name, value] of validHeaders(given, '`auth`')) {
         this.#redactor.addHeader(name, value);
         headers.set(name, value);
       }
@@ -137,7 +138,24 @@ export class Credentials {
         "`auth.bearer()` must give the token alone: calmfetch adds the 'Bearer ' prefix itself",
       );
     }
+    if (hasControlCharacter(token)) {
+      throw new TypeError('`auth.bearer()` gave a token with line breaks or other control characters');
+    }
     headers.set('authorization', `Bearer ${token}`);
     return headers;
+  }
+}
+
+/**
+ * The headers an `auth` function gave, or a TypeError that names the option and never the value: the platform's
+ * own error for an invalid header quotes the value, which is a credential.
+ */
+function validHeaders(given: HeadersInit, option: string): Headers {
+  try {
+    return new Headers(given);
+  } catch {
+    throw new TypeError(
+      `${option} gave an invalid header (a line break or other control character in a value?)`,
+    );
   }
 }

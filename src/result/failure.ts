@@ -52,8 +52,25 @@ export function finalError(
       ...(giveUp !== undefined && { giveUp }),
       ...(at !== undefined && { retryAt: at }),
     },
-    { cause: failure.cause },
+    { cause: maskedCause(failure.cause, redactor) },
   );
+}
+
+/**
+ * The cause kept on an error, its text masked: a hook's or a custom fetch's error may quote a credential, and
+ * `util.inspect` of the error prints its cause. An error whose text holds none is kept as it is.
+ */
+function maskedCause(cause: unknown, redactor: Redactor): unknown {
+  if (!(cause instanceof Error)) return typeof cause === 'string' ? redactor.redact(cause) : cause;
+  const message = redactor.redact(cause.message);
+  const stack = cause.stack === undefined ? undefined : redactor.redact(cause.stack);
+  if (message === cause.message && stack === cause.stack) return cause;
+  const masked = new Error(message);
+  masked.name = cause.name;
+  masked.stack = stack ?? `${cause.name}: ${message}`;
+  const code = (cause as { code?: unknown }).code;
+  if (code !== undefined) Object.assign(masked, { code });
+  return masked;
 }
 
 /**

@@ -63,3 +63,16 @@ export function describe(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'function' ? 'a function' : `an ${typeof value}`;
 }
+
+/**
+ * Whether a string holds a control character (a line break, NUL, DEL), which no header value may: checked before
+ * a credential reaches `Headers`, whose own error would quote it.
+ * @internal
+ */
+export function hasControlCharacter(value: string): boolean {
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
