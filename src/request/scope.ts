@@ -59,15 +59,23 @@ export class CallScope {
       if (caller.aborted) this.end('abort', caller.reason);
       else caller.addEventListener('abort', this.#onCallerAbort, { once: true });
     }
+    if (this.#exit === undefined && Number.isFinite(deadlineAt)) this.#arm(deadlineAt);
+  }
+
+  /** Ends the scope at `deadlineAt`; a deadline beyond what one timer can hold (24.8 days) re-arms on the way. */
+  #arm(deadlineAt: number): void {
     const left = deadlineAt - Date.now();
-    if (this.#exit === undefined && Number.isFinite(left)) {
-      if (left <= 0) this.end('deadline', new DeadlineReached('the deadline passed'));
-      else
-        this.#timer = setTimeout(
-          () => this.end('deadline', new DeadlineReached('the deadline passed')),
-          Math.min(left, MAX_TIMER_MS),
-        );
+    if (left <= 0) {
+      this.end('deadline', new DeadlineReached('the deadline passed'));
+      return;
     }
+    this.#timer = setTimeout(
+      () =>
+        left > MAX_TIMER_MS
+          ? this.#arm(deadlineAt)
+          : this.end('deadline', new DeadlineReached('the deadline passed')),
+      Math.min(left, MAX_TIMER_MS),
+    );
   }
 
   /** Aborted when the scope ends, with the caller's reason, a DeadlineReached or a ClientClosed. */

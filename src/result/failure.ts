@@ -84,12 +84,17 @@ export const CLOSED = 'the client was closed';
  * error (if any) as the cause.
  * @internal
  */
-export function closedFailure(attempt: number, last: CalmError | undefined): Failure {
-  return {
-    classification: bareClassification('permanent', `not sent: ${CLOSED}`, { unprocessed: true }),
-    attempt,
-    ...(last !== undefined && { cause: last }),
-  };
+export function closedFailure(
+  attempt: number,
+  last: { readonly error: CalmError; readonly classification: Classification } | undefined,
+): Failure {
+  // Nothing sent yet: unprocessed. After a sent attempt, whether the server processed it is that attempt's to say.
+  const classification = last
+    ? bareClassification('permanent', `not retried: ${CLOSED}`, {
+        unprocessed: last.classification.unprocessed,
+      })
+    : bareClassification('permanent', `not sent: ${CLOSED}`, { unprocessed: true });
+  return { classification, attempt, ...(last !== undefined && { cause: last.error }) };
 }
 
 /**

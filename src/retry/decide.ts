@@ -139,6 +139,11 @@ function decideRateLimit(
     delayMs = exponentialWithPositiveJitter(waits + 1, base, MAX_TIMER_MS, retry.jitterMs, random);
   }
   const retryAt = c.retryAt ?? new Date(state.now + delayMs);
+  // The jitter is ours, not the server's: a wait the server named at exactly maxWaitMs (X's 15-minute window
+  // against the 15-minute default) is taken, its jitter trimmed to fit.
+  const untilRetryAt = Math.max(0, retryAt.getTime() - state.now);
+  if (c.retryAt !== undefined && untilRetryAt <= retry.maxWaitMs)
+    delayMs = Math.min(delayMs, retry.maxWaitMs);
   if (delayMs > retry.maxWaitMs) {
     return giveUp(
       `the wait (${seconds(delayMs)}) exceeds retry.maxWaitMs (${seconds(retry.maxWaitMs)})`,

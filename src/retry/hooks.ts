@@ -29,6 +29,8 @@ export interface HookInput {
   readonly attempt: number;
   readonly retriesConsumed: number;
   readonly replayable: boolean;
+  /** The method is idempotent, or the call is marked so. */
+  readonly idempotent: boolean;
   readonly retry: NormalizedRetry;
   readonly random: () => number;
   /** The call's scope: a hook that never settles is abandoned when it ends. */
@@ -84,12 +86,7 @@ export async function applyHooks(hooks: Hooks, decision: Decision, input: HookIn
   if (shouldRetry) {
     const override = await call('shouldRetry', input.signal, () => shouldRetry(context(current)));
     if (override === false && current.retry) current = giveUp('hooks.shouldRetry said no');
-    else if (
-      override === true &&
-      !current.retry &&
-      input.replayable &&
-      input.retriesConsumed < input.retry.limit
-    ) {
+    else if (override === true && !current.retry && overridable(input)) {
       const delayMs = overrideDelay(input.retriesConsumed, input.retry, input.random);
       current = { retry: true, kind: 'retry', delayMs, source: 'hook', consumesRetry: true };
     }
@@ -103,4 +100,20 @@ export async function applyHooks(hooks: Hooks, decision: Decision, input: HookIn
     }
   }
   return current;
+}
+
+/**
+ * What `shouldRetry: true` may turn into a retry: a transient or permanent failure, within `retry.limit`, whose
+ * body can be sent again and which cannot duplicate a write. It never overrides a rate limit's wait (the server
+ * said when), an auth failure (onAuthError's), or the rule that a write the server may have processed is not sent
+ * twice.
+ */
+function overridable(input: HookInput): boolean {
+  const c = input.classification;
+  return (
+    (c.category === 'retryable' || c.category === 'permanent') &&
+    (c.unprocessed || input.idempotent) &&
+    input.replayable &&
+    input.retriesConsumed < input.retry.limit
+  );
 }

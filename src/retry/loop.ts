@@ -57,7 +57,11 @@ export async function runCall<T>(p: Pipeline, call: Call): Promise<CalmResponse<
     const caller = call.options.signal;
     if (caller?.aborted) return caller.reason;
     if (scope.exit === 'closed')
-      return fail(closedFailure(attempt, lastError()), CLOSED, last?.decision.retryAt);
+      return fail(
+        closedFailure(attempt, last && { error: lastError()!, classification: last.failure.classification }),
+        CLOSED,
+        last?.decision.retryAt,
+      );
     const why = "the call's deadline (deadlineMs) passed";
     if (scope.endedOnWire) {
       const error = new AttemptTimeoutError('the attempt was cut off at the deadline');
@@ -111,6 +115,7 @@ export async function runCall<T>(p: Pipeline, call: Call): Promise<CalmResponse<
           attempt,
           retriesConsumed,
           replayable: call.replayable,
+          idempotent: call.idempotent,
           retry: call.retry,
           random: p.random,
           signal: scope.signal,

@@ -344,3 +344,55 @@ describe('observers and hooks that misbehave (found by attacking the rework)', (
     expect((call.error as Error).message).toMatch(/deadline/);
   });
 });
+
+describe('a deadline beyond one timer (found by attacking the rework)', () => {
+  it('deadlineMs of 30 days ends the call at 30 days, not at 24.8 (2^31 - 1 ms)', async () => {
+    const x = createClient({ rateLimit: false, deadlineMs: 30 * 86_400_000, auth: { bearer: never } });
+    const call = watch(x.get('/2/me'));
+    await vi.advanceTimersByTimeAsync(2 ** 31 + 1000);
+    expect(call.at).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(30 * 86_400_000 - 2 ** 31 - 1000);
+    expect(call.at).toBe(30 * 86_400_000);
+    expect((call.error as Error).message).toMatch(/deadline/);
+  });
+});
+
+describe('close() after an attempt was sent (found by attacking the rework)', () => {
+  it('does not say "not sent": the attempt’s own word on whether it was processed stands', async () => {
+    use(http.put(`${API}/2/lists/1`, () => respond.json({}, 503)));
+    const x = createClient({ rateLimit: false, random: () => 0.99 });
+    const call = watch(x.put('/2/lists/1', { json: { name: 'a' } }));
+    await vi.advanceTimersByTimeAsync(50); // the 503 came back; the call waits to retry
+    expect(call.at).toBeUndefined();
+    await x.close();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(call.error).toMatchObject(closedError);
+    expect((call.error as CalmError).reason).toBe('not retried: the client was closed');
+    expect((call.error as CalmError).classification.unprocessed).toBe(false);
+    expect((call.error as Error).message).not.toMatch(/not sent/);
+  });
+});
+
+describe('shouldRetry: true cannot break the promises (found by attacking the rework)', () => {
+  it('never resends a POST the server may have processed, nor overrides a rate limit’s refusal', async () => {
+    const seen = recordRequests(server);
+    use(
+      http.post(`${API}/2/tweets`, () => respond.json(v1Error(131), 500)),
+      http.get(`${API}/2/limited`, () =>
+        respond.json(v1Error(88), 429, rateLimitHeaders({ remaining: 0, resetInSeconds: 3600 })),
+      ),
+      http.get(`${API}/2/bad`, () => respond.json({}, 400)),
+    );
+    const x = createClient({ rateLimit: false, random: () => 0, hooks: { shouldRetry: () => true } });
+    const post = watch(x.post('/2/tweets', { json: { text: 'once' } }));
+    const limited = watch(x.get('/2/limited'));
+    const bad = watch(x.get('/2/bad')); // a 400 on a GET: the override may retry it, within retry.limit
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(seen.filter((r) => r.path === '/2/tweets')).toHaveLength(1);
+    expect(post.error).toMatchObject({ name: 'RetryableError', status: 500 });
+    expect(seen.filter((r) => r.path === '/2/limited')).toHaveLength(1);
+    expect(limited.error).toMatchObject({ name: 'RateLimitError' });
+    expect(seen.filter((r) => r.path === '/2/bad')).toHaveLength(4);
+    expect(bad.error).toMatchObject({ name: 'PermanentError', attempts: 4 });
+  });
+});

@@ -122,6 +122,17 @@ describe('decide', () => {
       expect(waits[0]).toMatchObject({ kind: 'wait', source: 'backoff', retryAt: new Date(NOW + 1000) });
     });
 
+    it('a server wait of exactly maxWaitMs is taken: the jitter is trimmed, not the wait refused', () => {
+      const c = answer429({ 'retry-after': '900' });
+      expect(decide(c, state(), retry, half)).toMatchObject({
+        retry: true,
+        delayMs: 900_000,
+        source: 'server',
+      });
+      const over = answer429({ 'retry-after': '901' });
+      expect(decide(over, state(), retry, zero)).toMatchObject({ retry: false });
+    });
+
     it('Retry-After wins over the short backoff when sent', () => {
       const c = answer429({
         'x-rate-limit-remaining': '250',
