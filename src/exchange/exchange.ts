@@ -9,6 +9,7 @@ import type { Call } from '../request/plan.ts';
 import type { CallScope } from '../request/scope.ts';
 import type { Redactor } from '../utils/redact.ts';
 import { Attempt } from './attempt.ts';
+import { fetchFollowing } from './redirect.ts';
 
 /**
  * One response, read once and classified.
@@ -83,11 +84,12 @@ export async function exchange(
       // ky's timeouts are off, so its controller never aborts anything here.
       fetch: (input, init) => {
         attempt.onWire = true;
-        if (oauth1 === undefined) return ctx.fetch(input, { ...init, signal: attempt.signal });
+        const send = () => fetchFollowing(ctx.fetch, input as Request, { ...init, signal: attempt.signal });
+        if (oauth1 === undefined) return send();
         // Signed here, as sent (ky's final URL and body), after the limiter: a fresh nonce and timestamp per attempt.
         return ctx.signer.sign(input as Request, oauth1).then((at) => {
           signedAt = at;
-          return ctx.fetch(input, { ...init, signal: attempt.signal });
+          return send();
         });
       },
     };

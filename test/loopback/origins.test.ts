@@ -52,3 +52,32 @@ describe('credentials and another origin', () => {
     expect(other.seen[0]!.headers.authorization).toBe('Bearer per-call-token-xyz');
   });
 });
+
+describe('redirects (found by attacking the rework)', () => {
+  it('no credential-bearing header follows a redirect to another origin; on the same origin they stay', async () => {
+    const other = await ok();
+    const home = await loopback((request, response) => {
+      if (request.path === '/2/away') response.writeHead(302, { location: `${other.url}/landing` }).end();
+      else if (request.path === '/2/moved') response.writeHead(301, { location: '/2/here' }).end();
+      else response.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{}}');
+    });
+    servers.push(home);
+    const x = createClient({
+      baseUrl: home.url,
+      auth: () => ({ authorization: `Bearer ${TOKEN}`, 'x-session-token': 'session-0123456789' }),
+      headers: { 'x-api-key': 'k-0123456789abcdef', 'user-agent': 'calmfetch-test' },
+      rateLimit: false,
+    });
+    expect((await x.get('/2/away')).status).toBe(200);
+    expect(other.seen).toHaveLength(1);
+    const landed = other.seen[0]!.headers;
+    expect(landed.authorization).toBeUndefined();
+    expect(landed['x-api-key']).toBeUndefined();
+    expect(landed['x-session-token']).toBeUndefined();
+    expect(landed['user-agent']).toBe('calmfetch-test');
+    expect((await x.get('/2/moved')).status).toBe(200);
+    const here = home.seen.find((r) => r.path === '/2/here')!.headers;
+    expect(here.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(here['x-api-key']).toBe('k-0123456789abcdef');
+  });
+});
