@@ -33,6 +33,8 @@ async function toRequest(message: IncomingMessage, origin: string): Promise<Requ
  * the client going away cancels the body, which stops its script.
  */
 async function pipe(body: ReadableStream<Uint8Array>, reply: ServerResponse): Promise<void> {
+  // Headers go out at once, as X's do; a script that starts with silence is then a stall, not a hung connect.
+  reply.flushHeaders();
   const reader = body.getReader();
   const gone = () => {
     reader.cancel().catch(() => {});

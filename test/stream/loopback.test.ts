@@ -91,6 +91,16 @@ describe('reading over a real socket', () => {
     expect(after).toBeGreaterThanOrEqual(290);
     expect(after).toBeLessThan(600);
   });
+
+  it('a connection that stalls before sending a byte is a network failure: the linear schedule, not at once', async () => {
+    const { messages, of } = await open([HOLD, [s.post('1'), ...HOLD]], {
+      stallTimeoutMs: 200,
+      reconnect: { networkStepMs: 50 },
+    });
+    for await (const _ of messages) break;
+    expect(of('stream-disconnected')).toMatchObject([{ why: 'stall', messages: 0 }, { why: 'closed' }]);
+    expect(of('stream-reconnecting')).toMatchObject([{ schedule: 'network', delayMs: 50, attempt: 1 }]);
+  });
 });
 
 describe('close() and the signal end everything within a few ms', () => {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { STREAM_DEFAULTS } from '../../src/index.ts';
 import { normalizeStream } from '../../src/stream/options.ts';
@@ -38,6 +40,19 @@ describe('stream options', () => {
     });
     expect(o.recovery).toBeUndefined();
     expect(normalizeStream({ recovery: true }).recovery).toEqual({ maxGapMs: 300_000, remember: 10_000 });
+  });
+
+  test('the README shows the defaults STREAM_DEFAULTS holds', () => {
+    const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+    const { reconnect, recovery, ...top } = STREAM_DEFAULTS;
+    const quote = (v: unknown) => (typeof v === 'string' ? `'${v}'` : String(v));
+    for (const [name, value] of Object.entries(top))
+      expect(readme).toMatch(new RegExp(`\\| \`${name}\` \\| [^\\n]*\\| \`${quote(value)}\` \\|`));
+    for (const [name, value] of Object.entries(reconnect)) {
+      expect(readme).toContain(`| \`reconnect.${name}\` | \`number\` | \`${value}\` |`);
+    }
+    expect(readme).toContain(`\`maxGapMs\` ${recovery.maxGapMs}`);
+    expect(readme).toContain(`\`remember\` ${recovery.remember}`);
   });
 
   test.each([
