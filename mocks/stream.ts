@@ -85,7 +85,13 @@ export function streamBody(steps: readonly StreamStep[]): ReadableStream<Uint8Ar
 export function streamResponse(steps: readonly StreamStep[], headers: Record<string, string> = {}): Response {
   return new Response(streamBody(steps), {
     status: 200,
-    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+    // Chunked, as X sends its streams: a body that ends at the connection's close would, in msw's socket
+    // emulation, complete a request the client already aborted (an assertion failure inside undici).
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'transfer-encoding': 'chunked',
+      ...headers,
+    },
   });
 }
 
