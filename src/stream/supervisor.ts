@@ -155,8 +155,20 @@ export async function supervise(
       // An established connection that dropped reconnects at once; one that never sent a byte is a network error.
       next = { schedule: read.chunks > 0 ? 'immediate' : 'network', reason: read.reason };
     }
-  } catch {
-    // The scope ended while waiting: handled below.
+  } catch (error) {
+    // Anything else than the scope's end is a bug (or a body-less 200): the stream fails with it, never silently.
+    if (scope.exit === undefined) {
+      emit({
+        type: 'stream-give-up',
+        method: 'GET',
+        url,
+        category: 'permanent',
+        reason: String(error),
+        giveUp: undefined,
+      });
+      queue.end(error, true);
+      return;
+    }
   }
   stop();
 }

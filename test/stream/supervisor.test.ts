@@ -72,6 +72,14 @@ describe('stall watchdog', () => {
     expect(h.seen).toHaveLength(1);
     await h.stream.close();
   });
+
+  it('a 200 without a body fails the stream with the error, never ends it silently', async () => {
+    const h = open([() => new Response(null, { status: 200 })]);
+    await h.advance(100);
+    await h.done;
+    expect(h.error).toBeInstanceOf(TypeError);
+    expect(h.of('stream-give-up')).toMatchObject([{ category: 'permanent' }]);
+  });
 });
 
 describe('a slow consumer', () => {
