@@ -11,6 +11,7 @@ import {
 } from '../src/index.ts';
 import { oauthPhase } from './oauth.ts';
 import { CRAWL_ENDPOINT, crawlPhase } from './paginate.ts';
+import { STREAM_ENDPOINT, streamPhase } from './stream.ts';
 
 export interface ScenarioOptions {
   readonly baseUrl: string;
@@ -78,6 +79,7 @@ export function demoApi(bearer: string, baseUrl?: string): MockXApiOptions {
       { method: 'GET', path: '/2/users/by/username/:username', limit: 100, windowMs: 900_000 },
       { method: 'POST', path: '/2/tweets', limit: 100, windowMs: 900_000 },
       CRAWL_ENDPOINT,
+      STREAM_ENDPOINT,
     ],
     faults: [
       { method: 'GET', path: '/2/users/by/username/:username', kind: 'over-capacity', times: 2 },
@@ -258,6 +260,11 @@ export async function runScenario(options: ScenarioOptions): Promise<PhaseResult
       'client.paginate() reads a timeline page by page, saving a cursor after each: it meets a spent window (3 requests per 10 s), is stopped mid-wait, and resumes from the checkpoint.',
       (x) => crawlPhase(x, print, () => counters.rateLimited),
     );
+    await phase(
+      'A stream that stays up',
+      "client.stream() holds the filtered stream open: a dropped connection, a stall, an operational disconnect and a 429 TooManyConnections, each reconnected on X's schedule for it (delays shrunk for the demo).",
+      (x) => streamPhase(x, print, () => counters.rateLimited),
+    );
   }
 
   if (!live && options.oauthBaseUrl !== undefined) {
@@ -338,6 +345,28 @@ function describeEvent(
     case 'hook-error':
       print(`    hook ${event.hook} threw: ${event.error}`);
       return;
+    case 'stream-connected':
+      print(`    stream connected (connect ${event.connects})`);
+      return;
+    case 'stream-keep-alive':
+      print('    keep-alive');
+      return;
+    case 'stream-errors':
+      print(`    in-stream error: ${event.reason}${event.disconnect ? ' — X is closing the stream' : ''}`);
+      return;
+    case 'stream-disconnected':
+      print(`    stream disconnected: ${event.why} (${event.reason}) after ${event.messages} Posts`);
+      return;
+    case 'stream-reconnecting':
+      countWait(counters, Date.now() + event.delayMs);
+      print(
+        `    reconnecting in ${seconds(event.delayMs)} (${event.schedule} schedule, step ${event.attempt})`,
+      );
+      if (event.delayMs > 0) onWait?.(new Date(Date.now() + event.delayMs), `reconnect ${path}`);
+      return;
+    default:
+      // stream-lagging, stream-parse-error, stream-gap, stream-give-up: not met in this demo.
+      print(`    ${event.type}`);
   }
 }
 

@@ -3,6 +3,7 @@ import { lookupBody, v1Error } from './bodies.ts';
 import { type MockOAuth1Options, oauth1Verifier } from './oauth1.ts';
 import { type PagedList, type PagedListOptions, pagedList } from './paginated.ts';
 import { type FaultKind, xFailures } from './responses.ts';
+import { connectionResponse, type StreamConnection } from './stream.ts';
 
 export type { FaultKind };
 
@@ -16,6 +17,11 @@ export interface MockEndpoint {
   readonly windowMs?: number;
   /** Serve a paginated list here (`max_results`, tokens, `since_id`/`until_id`, faults per page). */
   readonly pages?: PagedListOptions;
+  /**
+   * Serve a stream here: the n-th connect the window allows gets the n-th connection (the last repeats), with the
+   * endpoint's x-rate-limit-* headers counting connects (X: 50 per 15 minutes on `/2/tweets/search/stream`).
+   */
+  readonly stream?: readonly StreamConnection[];
   /** The answer when the window allows; by default the fake's own (Posts by id, create a Post, …). */
   readonly respond?: (
     request: Request,
@@ -112,6 +118,7 @@ export function createMockXApi(options: MockXApiOptions): MockXApi {
   }));
   let inFlight = 0;
   let created = 0;
+  let streamConnects = 0;
   const stats: MockXApiStats = { requests: 0, byStatus: {}, maxInFlight: 0, windows: [] };
 
   const count = (response: Response) => {
@@ -218,11 +225,14 @@ export function createMockXApi(options: MockXApiOptions): MockXApi {
           );
           if (record) record.served++;
           const list = lists.get(endpoint);
-          const answer = await (endpoint.respond
-            ? endpoint.respond(request, params)
-            : list
-              ? list.answer(request)
-              : defaultAnswer(endpoint, request, params));
+          const connections = endpoint.stream;
+          const answer = await (connections && connections.length > 0
+            ? connectionResponse(connections[Math.min(streamConnects++, connections.length - 1)]!)
+            : endpoint.respond
+              ? endpoint.respond(request, params)
+              : list
+                ? list.answer(request)
+                : defaultAnswer(endpoint, request, params));
           const response = new Response(answer.body, { status: answer.status, headers: answer.headers });
           for (const [name, value] of Object.entries({
             ...headers,
@@ -253,6 +263,7 @@ export function createMockXApi(options: MockXApiOptions): MockXApi {
         skip: fault.after ?? 0,
       }));
       for (const list of lists.values()) list.reset();
+      streamConnects = 0;
       stats.requests = 0;
       stats.maxInFlight = 0;
       stats.windows.length = 0;

@@ -49,3 +49,13 @@ export {
   usageCapOnPage,
 } from './paginated.ts';
 export { respond, xFailures } from './responses.ts';
+export type { StreamConnection, StreamStep } from './stream.ts';
+export {
+  noRules,
+  OPERATIONAL_DISCONNECT,
+  streamBody,
+  streamResponse,
+  streamSteps,
+  tooManyConnections,
+  xStream,
+} from './stream.ts';

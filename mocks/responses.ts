@@ -1,6 +1,7 @@
 import { HttpResponse, type JsonBodyType } from 'msw';
 import { invalidTokenBody, PROXY_502_HTML, problem, usageCapped, v1Error } from './bodies.ts';
 import { rateLimitHeaders } from './headers.ts';
+import { noRules, tooManyConnections } from './stream.ts';
 
 type Extra = Record<string, string>;
 
@@ -33,6 +34,10 @@ export const xFailures = {
   // A page token X no longer accepts (expired, or never valid): 400 invalid-request naming the parameter.
   'invalid-pagination-token': (headers?: Extra) =>
     problemJson(invalidTokenBody('pagination_token', 'expired'), 400, headers),
+  // A stream connect while the stream already has its connections: 429 whose x-rate-limit-* counts connects.
+  'too-many-connections': (headers?: Extra) => tooManyConnections(headers),
+  // A filtered stream connect with no rules: 409.
+  'stream-no-rules': (headers?: Extra) => noRules(headers),
 } as const satisfies Record<string, (headers?: Extra) => Response>;
 
 export type FaultKind = keyof typeof xFailures;

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getResponse, type RequestHandler } from 'msw';
 
@@ -29,6 +29,38 @@ async function toRequest(message: IncomingMessage, origin: string): Promise<Requ
 }
 
 /**
+ * Writes a body chunk by chunk as it comes (a stream's scripted chunks and silences reach the socket as scripted);
+ * the client going away cancels the body, which stops its script.
+ */
+async function pipe(body: ReadableStream<Uint8Array>, reply: ServerResponse): Promise<void> {
+  // Headers go out at once, as X's do; a script that starts with silence is then a stall, not a hung connect.
+  reply.flushHeaders();
+  const reader = body.getReader();
+  const gone = () => {
+    reader.cancel().catch(() => {});
+  };
+  reply.once('close', gone);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done || reply.destroyed) break;
+      if (!reply.write(value)) {
+        await new Promise<void>((resolve) => {
+          const go = () => {
+            reply.off('drain', go).off('close', go);
+            resolve();
+          };
+          reply.on('drain', go).on('close', go);
+        });
+      }
+    }
+    if (!reply.destroyed) reply.end();
+  } finally {
+    reply.off('close', gone);
+  }
+}
+
+/**
  * Serves msw handlers over a real loopback socket (a small node:http adapter around msw's `getResponse`;
  * `@mswjs/http-middleware` does not work with msw 3). Handlers written for `https://api.x.com` answer here when
  * `rewriteOrigin` is that origin. `HttpResponse.error()` becomes a destroyed socket.
@@ -56,7 +88,8 @@ export async function startMockServer(
         headers[name] = value;
       });
       reply.writeHead(response.status, headers);
-      reply.end(Buffer.from(await response.arrayBuffer()));
+      if (response.body && !response.headers.has('content-length')) await pipe(response.body, reply);
+      else reply.end(Buffer.from(await response.arrayBuffer()));
     } catch {
       if (!reply.headersSent) reply.writeHead(500).end();
       else reply.destroy();

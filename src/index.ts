@@ -69,3 +69,13 @@ export type { CalmEvent, CalmEventType } from './result/events.ts';
 export type { BucketRequest } from './scheduler/bucket.ts';
 export type { LimiterEvent } from './scheduler/limiter.ts';
 export type { RedisClientLike } from './scheduler/redis.ts';
+export type { DisconnectWhy, StreamEvent } from './stream/events.ts';
+export type {
+  LaggingPolicy,
+  StreamOptions,
+  StreamReconnectOptions,
+  StreamRecoveryOptions,
+} from './stream/options.ts';
+export { STREAM_DEFAULTS } from './stream/options.ts';
+export type { ReconnectSchedule } from './stream/schedule.ts';
+export type { CalmStream, StreamMessage } from './stream/stream.ts';

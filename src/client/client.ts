@@ -1,4 +1,5 @@
 import { OAuth1Signer } from '../auth/signer.ts';
+import { xCatalogue } from '../catalogue/index.ts';
 import type { ExchangeContext } from '../exchange/exchange.ts';
 import { createHttp } from '../exchange/exchange.ts';
 import { normalizeClientOptions } from '../options/normalize.ts';
@@ -6,7 +7,8 @@ import type { ClientOptions, RequestOptions } from '../options/types.ts';
 import { type PaginateOptions, type Paginator, paginate } from '../paginate/paginate.ts';
 import { Credentials } from '../request/credentials.ts';
 import { type Call, planCall, summaryOf } from '../request/plan.ts';
-import { type CallScope, ClientClosed } from '../request/scope.ts';
+import { CallScope, ClientClosed } from '../request/scope.ts';
+import { joinUrl } from '../request/url.ts';
 import { Emitter } from '../result/emitter.ts';
 import { CLOSED } from '../result/failure.ts';
 import type { CalmResponse } from '../result/response.ts';
@@ -15,7 +17,8 @@ import { runCall } from '../retry/loop.ts';
 import { defaultBucket } from '../scheduler/bucket.ts';
 import { RateLimiter } from '../scheduler/limiter.ts';
 import { assertIoredis } from '../scheduler/redis.ts';
-import { pathReader, Redactor } from '../utils/redact.ts';
+import { type CalmStream, openStream, type StreamMessage, type StreamOptions } from '../stream/stream.ts';
+import { pathReader, Redactor, safeUrl } from '../utils/redact.ts';
 import type { Pipeline } from './context.ts';
 
 export type { CalmResponse } from '../result/response.ts';
@@ -38,6 +41,12 @@ export interface CalmClient {
    * the `cursor` to resume after it. See the README's `client.paginate()`.
    */
   paginate<T = unknown>(path: string, options?: PaginateOptions): Paginator<T>;
+  /**
+   * Holds a stream open (X's filtered and sampled streams): an async iterable of its messages that connects through
+   * `get()` (limiter, classification, `onAuthError`), reads and reconnects on X's schedules until closed. See the
+   * README's `client.stream()`.
+   */
+  stream<T = StreamMessage>(path: string, options?: StreamOptions): CalmStream<T>;
   /** The retry budget's tokens left (Infinity when the budget is off). */
   readonly retryTokens: number;
   /** Calls waiting in the rate limiter now: for their bucket's window or for a `maxConcurrent` slot. */
@@ -153,6 +162,22 @@ export function createClient(options: ClientOptions = {}): CalmClient {
     delete: (path, options) => request('DELETE', path, options),
     request: (method, path, options) => request(method, path, options),
     paginate: (path, options) => paginate(client, path, options),
+    stream: (path, options) =>
+      openStream(
+        {
+          get: (p, o) => request('GET', p, o),
+          openScope: (signal) => {
+            const scope = new CallScope(signal, Number.POSITIVE_INFINITY, scopes);
+            if (closed) scope.end('closed', new ClientClosed(CLOSED));
+            return scope;
+          },
+          emitter,
+          catalogue: config.catalogue ?? xCatalogue,
+          urlOf: (p) => safeUrl(joinUrl(baseUrl, p)),
+        },
+        path,
+        options,
+      ),
     get retryTokens() {
       return pipeline.budget?.tokens ?? Number.POSITIVE_INFINITY;
     },

@@ -1,5 +1,6 @@
 import type { Category, FailureCategory } from '../catalogue/types.ts';
 import type { LimiterEvent } from '../scheduler/limiter.ts';
+import type { StreamEvent } from '../stream/events.ts';
 
 interface EventBase {
   /** Method and URL (user info and credential-like query values masked). Never headers, never credentials. */
@@ -24,6 +25,8 @@ interface EventBase {
  * - `limiter`: the proactive rate limiter held a bucket until its reset (after a 429, or when a response reports
  *   the window spent), refilled one, fell back to local
  *   limiting because Redis was unreachable, or recovered.
+ * - `stream-*`: what a `client.stream()` did (connected, keep-alive, disconnected, reconnecting, lagging, …): see
+ *   StreamEvent.
  */
 export type CalmEvent =
   | (EventBase & { readonly type: 'attempt' })
@@ -59,6 +62,7 @@ export type CalmEvent =
     })
   | (EventBase & { readonly type: 'partial-errors'; readonly count: number })
   | (EventBase & { readonly type: 'hook-error'; readonly hook: string; readonly error: string })
-  | LimiterEvent;
+  | LimiterEvent
+  | StreamEvent;
 
 export type CalmEventType = CalmEvent['type'];

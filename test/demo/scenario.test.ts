@@ -31,6 +31,7 @@ describe('npm run demo (the scenario)', () => {
       ['A write is never sent twice', true],
       ['An expired token', true],
       ['A long read that resumes', true],
+      ['A stream that stays up', true],
     ]);
     const byPhase = Object.fromEntries(results.map((r) => [r.phase, r]));
     // The burst: 5 calls in the first 10 s window, 3 in the next, no 429, about one window of queueing.
@@ -47,7 +48,16 @@ describe('npm run demo (the scenario)', () => {
     // page 3 was queued in the limiter, so it was never sent (the server saw 5 pages: see byStatus).
     expect(byPhase['A long read that resumes']).toMatchObject({ calls: 5, requests: 6, rateLimited: 0 });
     expect(byPhase['A long read that resumes']!.ms).toBeGreaterThanOrEqual(9_000);
-    expect(api.stats.byStatus).toEqual({ 200: 20, 401: 2, 429: 1, 500: 1, 503: 2 });
+    // The stream: five connects (a drop, a stall, an operational disconnect, a TooManyConnections, then up), one
+    // 429, waits of a 3 s stall and a 3 s step (both shrunk from X's 60 s for the demo).
+    const stream = byPhase['A stream that stays up']!;
+    expect(stream).toMatchObject({ requests: 5, rateLimited: 1 });
+    expect(stream.ms).toBeGreaterThanOrEqual(6000);
+    expect(stream.ms).toBeLessThan(7000);
+    expect(
+      lines.filter((l) => l.includes('stream disconnected')).map((l) => l.split(': ')[1]!.split(' ')[0]),
+    ).toEqual(['ended', 'stall', 'operational-disconnect', 'closed']);
+    expect(api.stats.byStatus).toEqual({ 200: 24, 401: 2, 429: 2, 500: 1, 503: 2 });
     expect(lines.some((l) => l.includes('waiting') && l.includes('for the reset'))).toBe(true);
     expect(waits.filter((w) => w !== undefined).length).toBeGreaterThan(0);
     expect(lines.join('\n')).not.toContain(TOKEN);
