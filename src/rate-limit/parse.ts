@@ -38,6 +38,13 @@ export interface ParseOptions {
  */
 export const MAX_AHEAD_MS = 7 * 24 * 60 * 60 * 1000;
 /**
+ * A window's reset further ahead than this is not trusted: X's longest window is 24 hours (the app and user
+ * 24-hour limits; docs.x.com, rate limits), plus an hour of slack. A header six days off (a proxy's stale Date, a
+ * reset in the wrong unit) would otherwise hold a bucket for days, every call refused unsent.
+ * @internal
+ */
+export const MAX_WINDOW_MS = 25 * 60 * 60 * 1000;
+/**
  * Skew within this is the Date header's resolution plus transit, not a wrong clock.
  * @internal
  */
@@ -137,7 +144,7 @@ export function readRateLimit(get: HeaderGetter, now: number): RateLimitInfo {
     const seconds = integer(value);
     if (seconds === undefined) return undefined;
     const local = seconds * 1000 - (clockSkewMs ?? 0);
-    return withinReach(local, now) ? new Date(local) : undefined;
+    return withinReach(local, now) && local <= now + MAX_WINDOW_MS ? new Date(local) : undefined;
   };
   const window = (
     target: Mutable<RateLimitWindow>,
@@ -199,7 +206,7 @@ function parseIetf(get: (name: string) => string | undefined, now: number) {
   const remaining = integer(get('ratelimit-remaining')) ?? structuredParam(combined, 'r', 'remaining');
   const resetSeconds = integer(get('ratelimit-reset')) ?? structuredParam(combined, 't', 'reset');
   const reset =
-    resetSeconds !== undefined && resetSeconds * 1000 <= MAX_AHEAD_MS
+    resetSeconds !== undefined && resetSeconds * 1000 <= MAX_WINDOW_MS
       ? new Date(now + resetSeconds * 1000)
       : undefined;
   const ietf: Mutable<RateLimitWindow & { policy?: string }> = {};

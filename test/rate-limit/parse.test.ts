@@ -110,3 +110,29 @@ describe('parseRateLimit', () => {
     });
   });
 });
+
+describe('a window reset days away is not trusted (found by attacking the rework)', () => {
+  const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);
+  it('a reset 6 days ahead, or a Date 6 days behind, gives no reset; within 24 h one is read', () => {
+    const sixDays = 6 * 86_400_000;
+    const ahead = parseRateLimit(
+      { 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String((NOW + sixDays) / 1000) },
+      { now: NOW },
+    );
+    expect(ahead.reset).toBeUndefined();
+    const staleDate = parseRateLimit(
+      {
+        'x-rate-limit-remaining': '0',
+        'x-rate-limit-reset': String(NOW / 1000 + 60),
+        date: new Date(NOW - sixDays).toUTCString(),
+      },
+      { now: NOW },
+    );
+    expect(staleDate.reset).toBeUndefined();
+    const day = parseRateLimit(
+      { 'x-user-limit-24hour-remaining': '0', 'x-user-limit-24hour-reset': String(NOW / 1000 + 86_000) },
+      { now: NOW },
+    );
+    expect(day.user24h?.reset).toEqual(new Date(NOW + 86_000_000));
+  });
+});
