@@ -55,7 +55,7 @@ export interface CalmClient {
    * Fails every call not yet on the wire at once, wherever it waits (credentials, a hook, the limiter, a slot, a
    * backoff or rate-limit wait), with a `PermanentError` whose `giveUp` is "the client was closed"; refuses every
    * later call unsent; stops the limiter's timers and closes the Redis connection calmfetch opened. Calls already
-   * on the wire finish (their answer stands; no retry follows).
+   * on the wire finish on their own (their answer stands; no retry follows): close() does not wait for them.
    */
   close(): Promise<void>;
   /**

@@ -338,12 +338,16 @@ export class RateLimiter {
     const stops: Promise<unknown>[] = [];
     for (const bucket of this.#buckets.values()) {
       if (bucket.timer) clearTimeout(bucket.timer);
-      // Only limiters with calls waiting need stopping (their calls are rejected); the rest hold nothing.
-      for (const limiter of [bucket.local, bucket.shared])
-        if (limiter && waiting(limiter) > 0)
-          stops.push(limiter.stop({ dropWaitingJobs: true }).catch(() => {}));
+      // Only limiters with calls waiting need stopping (their calls are rejected); the rest hold nothing. Bottleneck's
+      // stop() also waits for the jobs it is running (calls on the wire): close() does not wait for those, only for
+      // what Redis must be told before the connection closes.
+      for (const limiter of [bucket.local, bucket.shared]) {
+        if (!limiter || waiting(limiter) === 0) continue;
+        const stopped = limiter.stop({ dropWaitingJobs: true }).catch(() => {});
+        if (limiter === bucket.shared) stops.push(stopped);
+      }
     }
-    if (this.#global) stops.push(this.#global.stop({ dropWaitingJobs: true }).catch(() => {}));
+    void this.#global?.stop({ dropWaitingJobs: true }).catch(() => {});
     this.#buckets.clear();
     this.#gates.clear();
     this.#watch.clear();
