@@ -93,7 +93,7 @@ const text = [
 const file = join(import.meta.dirname, 'RESULTS.md');
 // The bundle-size section is written by `npm run size -- --write` (scripts/bundle-size.ts): kept as it was.
 const kept = existsSync(file)
-  ? (/\n## Bundle size\n[\s\S]*$/.exec(readFileSync(file, 'utf8'))?.[0] ?? '')
+  ? (/\n## Bundle size\n[\s\S]*?<!-- bundle-size:end -->\n/.exec(readFileSync(file, 'utf8'))?.[0] ?? '')
   : '';
 writeFileSync(file, text + kept);
 console.log(text);

@@ -10,22 +10,36 @@ const HIDES_REDIRECTS =
   typeof (globalThis as { process?: unknown }).process === 'undefined';
 
 /**
- * Sends a request and follows its redirects the way fetch does, except that no credential-bearing header
+ * Sends a request (`init` is the caller's fresh object, changed in place) and follows its redirects the way fetch does, except that no credential-bearing header
  * (Authorization, cookies, API keys, tokens: CREDENTIAL_HEADER) follows a redirect to another origin. Fetch drops
  * only Authorization there; a client's `x-api-key` went along. A 307/308 of a request with a body is handed back
  * as it is (the body was sent once and is not sent again).
  * @internal
  */
-export async function fetchFollowing(
+export function fetchFollowing(
   fetch: typeof globalThis.fetch,
   request: Request,
   init: RequestInit,
 ): Promise<Response> {
   if (HIDES_REDIRECTS) return fetch(request, init);
+  // `init` is the attempt's own object: set in place. The common case costs one status check, no async frame.
+  init.redirect = 'manual';
+  return fetch(request, init).then((response) =>
+    REDIRECTS.has(response.status) ? follow(fetch, request, init, response) : response,
+  );
+}
+
+async function follow(
+  fetch: typeof globalThis.fetch,
+  request: Request,
+  init: RequestInit,
+  first: Response,
+): Promise<Response> {
   const origin = new URL(request.url).origin;
   let current = request;
+  let response = first;
   for (let hop = 0; ; hop++) {
-    const response = await fetch(current, { ...init, redirect: 'manual' });
+    if (hop > 0) response = await fetch(current, init);
     const location = REDIRECTS.has(response.status) ? response.headers.get('location') : null;
     if (location === null || hop >= MAX_REDIRECTS) return response;
     const keepsMethod = response.status === 307 || response.status === 308;
