@@ -189,7 +189,7 @@ export function createClient(options: ClientOptions = {}): CalmClient {
       closed = true;
       const reason = new ClientClosed(CLOSED);
       for (const scope of [...scopes]) scope.end('closed', reason);
-      emitter.close();
+      // The limiter itself says nothing after close() (its own guard): the one place that decides.
       await limiter?.close();
     },
     resetRateLimits: async () => limiter?.reset(),

@@ -9,7 +9,6 @@ import type { CalmEvent } from './events.ts';
 export class Emitter {
   readonly #listener: Hooks['onEvent'];
   readonly #redactor: Redactor;
-  #closed = false;
 
   constructor(listener: Hooks['onEvent'], redactor: Redactor) {
     this.#listener = listener;
@@ -23,7 +22,6 @@ export class Emitter {
 
   emit(event: CalmEvent): void {
     if (!this.active) return;
-    if (this.#closed && event.type === 'limiter') return;
     try {
       const returned: unknown = this.#listener?.(
         'reason' in event ? ({ ...event, reason: this.#redactor.redact(event.reason) } as CalmEvent) : event,
@@ -34,10 +32,5 @@ export class Emitter {
     } catch {
       // Telemetry must never break a call.
     }
-  }
-
-  /** After close(): the client's own background work (the limiter, Redis) says nothing more; calls still report. */
-  close(): void {
-    this.#closed = true;
   }
 }
