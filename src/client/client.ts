@@ -105,6 +105,7 @@ export function createClient(options: ClientOptions = {}): CalmClient {
     catalogue: config.catalogue,
     signer: new OAuth1Signer(),
     redactor,
+    guardRedirects: credentials.extraCredentials,
   };
   let foreign: ExchangeContext | undefined;
   const pipeline: Pipeline = {

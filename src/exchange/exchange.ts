@@ -37,6 +37,11 @@ export interface ExchangeContext {
   readonly signer: OAuth1Signer;
   /** Masks every credential the client knows in what the server wrote (it may echo them). */
   readonly redactor: Redactor;
+  /**
+   * The instance's headers hold a credential besides Authorization (an API key): redirects are followed by
+   * calmfetch, which strips it on a change of origin (fetch drops only Authorization).
+   */
+  readonly guardRedirects: boolean;
 }
 
 /**
@@ -84,7 +89,12 @@ export async function exchange(
       // ky's timeouts are off, so its controller never aborts anything here.
       fetch: (input, init) => {
         attempt.onWire = true;
-        const send = () => fetchFollowing(ctx.fetch, input as Request, { ...init, signal: attempt.signal });
+        // Only Authorization (which fetch drops itself on a cross-origin redirect) in the instance's headers and
+        // none of the call's own: fetch may follow redirects. Otherwise calmfetch does, stripping credentials.
+        const send =
+          headers === undefined && !ctx.guardRedirects
+            ? () => ctx.fetch(input, { ...init, signal: attempt.signal })
+            : () => fetchFollowing(ctx.fetch, input as Request, { ...init, signal: attempt.signal });
         if (oauth1 === undefined) return send();
         // Signed here, as sent (ky's final URL and body), after the limiter: a fresh nonce and timestamp per attempt.
         return ctx.signer.sign(input as Request, oauth1).then((at) => {

@@ -31,6 +31,8 @@ export class Credentials {
   readonly instanceHeaders: Record<string, string>;
   /** The client headers without credentials, for calls to another origin. */
   readonly foreignHeaders: Record<string, string>;
+  /** The client's headers hold a credential besides Authorization (an API key, a cookie, a token). */
+  readonly extraCredentials: boolean;
   readonly #fixedAuthorization: string | null;
   /** A call without headers of its own needs no per-call header work (no provider, or a fixed token). */
   readonly #fixed: boolean;
@@ -48,10 +50,13 @@ export class Credentials {
     redactor.addAuthorization(authorization);
     const merged = new Headers(clientHeaders);
     this.foreignHeaders = {};
+    let extra = false;
     for (const [name, value] of merged) {
       redactor.addHeader(name, value);
       if (!CREDENTIAL_HEADER.test(name)) this.foreignHeaders[name] = value;
+      else if (name !== 'authorization') extra = true;
     }
+    this.extraCredentials = extra;
     if (authorization !== undefined) merged.set('authorization', authorization);
     // A plain record: ky merges the instance's headers into every call, and copies a record faster than Headers.
     this.instanceHeaders = Object.fromEntries(merged);

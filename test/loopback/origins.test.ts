@@ -81,3 +81,18 @@ describe('redirects (found by attacking the rework)', () => {
     expect(here['x-api-key']).toBe('k-0123456789abcdef');
   });
 });
+
+describe('redirects with a bearer token alone', () => {
+  it('fetch follows them itself and drops Authorization on a change of origin', async () => {
+    const other = await ok();
+    const home = await loopback((request, response) => {
+      if (request.path === '/2/away') response.writeHead(307, { location: `${other.url}/landing` }).end();
+      else response.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{}}');
+    });
+    servers.push(home);
+    const x = createClient({ baseUrl: home.url, auth: { bearer: TOKEN }, rateLimit: false });
+    expect((await x.get('/2/away')).status).toBe(200);
+    expect(other.seen).toHaveLength(1);
+    expect(other.seen[0]!.headers.authorization).toBeUndefined();
+  });
+});
