@@ -1,10 +1,10 @@
 // Issue 17's "done when", over a real loopback socket: the fake X API with its clock 10 minutes ahead; a signed
 // POST draws one 135, is re-signed on the server's clock and succeeds on its second attempt; the next calls
 // succeed first time; a bad consumer secret fails as an AuthError after one request. Real timers: nothing waits.
-import { afterEach, describe, expect, it } from 'vitest';
-import { createMockXApi, type MockServer, startMockServer } from '../../mocks/node.ts';
+import { describe, expect, it } from 'vitest';
 import { isAuthError } from '../../src/index.ts';
 import { eventLog } from '../helpers.ts';
+import { TEN_MINUTES, useOAuthApi } from './fake-api.ts';
 import { oauthClient } from './oauth1-client.ts';
 
 const USER = {
@@ -13,34 +13,11 @@ const USER = {
   token: '987-socket-access-token-01',
   tokenSecret: 'socket-token-secret-01',
 };
-const TEN_MINUTES = 10 * 60_000;
-
-let mock: MockServer | undefined;
-afterEach(async () => {
-  await mock?.close();
-  mock = undefined;
-});
-
-async function serve() {
-  const api = createMockXApi({
-    endpoints: [
-      { method: 'POST', path: '/1.1/statuses/update.json' },
-      { method: 'GET', path: '/2/users/me' },
-    ],
-    oauth1: {
-      consumerKey: USER.consumerKey,
-      consumerSecret: USER.consumerSecret,
-      tokens: { [USER.token]: USER.tokenSecret },
-    },
-    clockOffsetMs: TEN_MINUTES,
-  });
-  mock = await startMockServer(api.handlers);
-  return { api, url: mock.url };
-}
+const serveApi = useOAuthApi(USER, [USER]);
 
 describe('OAuth 1.0a over a real socket, against a fake X API whose clock is 10 minutes ahead', () => {
   it('one 135, a re-signed second attempt that succeeds, and the offset kept for the next calls', async () => {
-    const { api, url } = await serve();
+    const { api, url } = await serveApi(TEN_MINUTES);
     const log = eventLog();
     const x = oauthClient({ baseUrl: url, credentials: USER, onEvent: log.onEvent });
     const body = new URLSearchParams({ status: "Clock's fixed (100%)!" });
@@ -65,7 +42,7 @@ describe('OAuth 1.0a over a real socket, against a fake X API whose clock is 10 
   });
 
   it('a bad consumer secret fails as an AuthError after one request (no skew retry once the clock is known)', async () => {
-    const { api, url } = await serve();
+    const { api, url } = await serveApi(TEN_MINUTES);
     const good = oauthClient({ baseUrl: url, credentials: USER });
     good.target('GET', '/2/users/me');
     await good.client.get('/2/users/me');

@@ -1,9 +1,9 @@
 // auth: { oauth1 } wired into the call path, over a real loopback socket against the fake X API (which verifies
 // signatures, tokens, nonces and timestamps). Real timers: nothing here waits.
 import { inspect } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createMockXApi, type MockServer, startMockServer } from '../../mocks/node.ts';
+import { describe, expect, it } from 'vitest';
 import { type CalmEvent, createClient, isAuthError } from '../../src/index.ts';
+import { TEN_MINUTES, useOAuthApi } from './fake-api.ts';
 
 const USER = {
   consumerKey: 'wired-consumer-key-01',
@@ -12,34 +12,11 @@ const USER = {
   tokenSecret: 'wired-token-secret-01',
 };
 const OTHER = { ...USER, token: '654-other-user-token-02', tokenSecret: 'other-user-secret-02' };
-const TEN_MINUTES = 10 * 60_000;
-
-let mock: MockServer | undefined;
-afterEach(async () => {
-  await mock?.close();
-  mock = undefined;
-});
-
-async function serve(clockOffsetMs: number) {
-  const api = createMockXApi({
-    endpoints: [
-      { method: 'POST', path: '/1.1/statuses/update.json' },
-      { method: 'GET', path: '/2/users/me' },
-    ],
-    oauth1: {
-      consumerKey: USER.consumerKey,
-      consumerSecret: USER.consumerSecret,
-      tokens: { [USER.token]: USER.tokenSecret, [OTHER.token]: OTHER.tokenSecret },
-    },
-    clockOffsetMs,
-  });
-  mock = await startMockServer(api.handlers);
-  return { api, url: mock.url };
-}
+const serveApi = useOAuthApi(USER, [USER, OTHER]);
 
 describe('auth.oauth1', () => {
   it('clock 10 minutes ahead: one 135, re-signed on the server’s clock, then every call succeeds first time', async () => {
-    const { api, url } = await serve(TEN_MINUTES);
+    const { api, url } = await serveApi(TEN_MINUTES);
     const events: CalmEvent[] = [];
     const x = createClient({
       baseUrl: url,
@@ -62,7 +39,7 @@ describe('auth.oauth1', () => {
   });
 
   it('a bad consumer secret fails as an AuthError after one request, and no rendering shows a credential', async () => {
-    const { api, url } = await serve(0);
+    const { api, url } = await serveApi(0);
     const events: CalmEvent[] = [];
     const bad = { ...USER, consumerSecret: 'wrong-consumer-secret-000' };
     const x = createClient({
@@ -86,7 +63,7 @@ describe('auth.oauth1', () => {
   });
 
   it('per user: a function gives each call its user’s keys; each user has a bucket of its own', async () => {
-    const { api, url } = await serve(0);
+    const { api, url } = await serveApi(0);
     const seen: string[] = [];
     const identities: string[] = [];
     const x = createClient({
