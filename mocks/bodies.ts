@@ -1,3 +1,4 @@
+import { xCatalogueFull } from '../src/catalogue/full.ts';
 import { problemSlug, xCatalogue } from '../src/catalogue/index.ts';
 
 /** A v1.1 error body exactly as X sends it: `{"errors":[{"message":"Rate limit exceeded","code":88}]}`. */
@@ -13,7 +14,8 @@ export function v1Error(...codes: number[]): { errors: { message: string; code: 
 /** A v2 problem+json body for a problem type (slug or URI), with X's title and the given fields. */
 export function problem(type: string, fields: Record<string, unknown> = {}): Record<string, unknown> {
   const slug = problemSlug(type);
-  const entry = xCatalogue.problems.get(slug);
+  // The full catalogue: a problem's detail is X's description of it.
+  const entry = xCatalogueFull.problems.get(slug);
   return {
     title: entry?.title.replace(/ Problem$/, '') ?? slug,
     detail: entry?.description ?? slug,

@@ -2,7 +2,7 @@
 // own data, so that documentation and code cannot drift. Runs on the Node that `npm run` provides (type stripping).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { xCatalogue } from '../src/catalogue/index.ts';
+import { xCatalogueFull as xCatalogue } from '../src/catalogue/full.ts';
 import { CATEGORIES, type Category } from '../src/catalogue/types.ts';
 import { optionsTable } from './options-table.ts';
 
@@ -47,15 +47,15 @@ function categoriesTable(): string {
 function catalogueDoc(): string {
   const statuses = [...xCatalogue.statuses.values()].map(
     (s) =>
-      `| ${s.status} | ${cell(s.text)} | \`${s.category}\` | ${cell(s.description)} | ${cell(s.tip ?? '')}${s.tipFor ? ` (shown only for ${s.tipFor.map((t) => `\`${t}\``).join(', ')})` : ''} | ${cell(s.why ?? '')} |`,
+      `| ${s.status} | ${cell(s.text)} | \`${s.category}\` | ${cell(s.description ?? '')} | ${cell(s.tip ?? '')}${s.tipFor ? ` (shown only for ${s.tipFor.map((t) => `\`${t}\``).join(', ')})` : ''} | ${cell(s.why ?? '')} |`,
   );
   const codes = [...xCatalogue.codes.values()].map(
     (c) =>
-      `| ${c.code} | ${c.status ?? ''} | \`${c.category}\` | ${cell(c.text)} | ${cell(c.description)} | ${cell(c.why ?? '')} |`,
+      `| ${c.code} | ${c.status ?? ''} | \`${c.category}\` | ${cell(c.text)} | ${cell(c.description ?? '')} | ${cell(c.why ?? '')} |`,
   );
   const problems = [...xCatalogue.problems.values()].map(
     (p) =>
-      `| \`${p.type}\` | ${cell(p.title)} | \`${p.category}\` | ${cell(p.description)} | ${cell(p.why ?? '')} |`,
+      `| \`${p.type}\` | ${cell(p.title)} | \`${p.category}\` | ${cell(p.description ?? '')} | ${cell(p.why ?? '')} |`,
   );
   return [
     '# The X error catalogue',

@@ -4,6 +4,8 @@ export type { OAuth1Credentials, OAuth1Request, OAuth1SignOptions } from './auth
 export { normalizeOAuth1, oauth1Identity, signOAuth1 } from './auth/oauth1.ts';
 export type { ServerClockOptions, SkewDecision } from './auth/server-clock.ts';
 export { DEFAULT_SKEW_TOLERANCE_MS, ServerClock, skewRetry } from './auth/server-clock.ts';
+// xCatalogueFull is a module of its own: a bundle that does not import it leaves the descriptions out (issue 18).
+export { xCatalogueFull } from './catalogue/full.ts';
 export type {
   Catalogue,
   CatalogueOverrides,
@@ -14,6 +16,7 @@ export type {
   StatusEntry,
 } from './catalogue/index.ts';
 export { CATEGORIES, defineCatalogue, problemSlug, xCatalogue } from './catalogue/index.ts';
+export type { CodeDocs, ProblemDocs, StatusDocs } from './catalogue/types.ts';
 export type {
   ApiError,
   Classification,

@@ -26,7 +26,10 @@ export function problemSlug(type: string): string {
   return segments.at(-1) ?? '';
 }
 
-/** The X API catalogue: every status, v1.1 code and v2 problem type in X's error documentation. */
+/**
+ * The X API catalogue: every status, v1.1 code and v2 problem type in X's error documentation, with what classifying
+ * and error messages need (category, documented text, tip). `xCatalogueFull` adds X's descriptions and the reasons.
+ */
 export const xCatalogue: Catalogue = Object.freeze({
   name: 'x',
   statuses: new Map<number, StatusEntry>(X_STATUSES.map((entry) => [entry.status, entry])),

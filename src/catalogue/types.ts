@@ -21,10 +21,9 @@ export const CATEGORIES = [
 ] as const satisfies readonly Category[];
 
 /** An HTTP status as X documents it. */
-export interface StatusEntry {
+export interface StatusEntry extends StatusDocs {
   readonly status: number;
   readonly text: string;
-  readonly description: string;
   readonly category: Category;
   /**
    * The troubleshooting tip X gives for this status, when it gives one. It is shown only when the status alone
@@ -37,6 +36,15 @@ export interface StatusEntry {
    * is then shown when one of them decides, and never for the bare status.
    */
   readonly tipFor?: readonly string[];
+}
+
+/**
+ * What only the full catalogue (`xCatalogueFull`) says of a status: no classification or error message reads it,
+ * so the core bundle leaves it out (issue 18).
+ */
+export interface StatusDocs {
+  /** X's description of the status (in `xCatalogueFull`; absent from `xCatalogue`). */
+  readonly description?: string;
   /** Which API versions X documents the status for. */
   readonly versions?: readonly ('v1.1' | 'v2' | 'labs')[];
   /** Why the category is what it is, where that is not obvious. */
@@ -44,20 +52,26 @@ export interface StatusEntry {
 }
 
 /** A v1.1 machine-readable error code (`{"errors":[{"code":88,"message":"…"}]}`). */
-export interface CodeEntry {
+export interface CodeEntry extends CodeDocs {
   readonly code: number;
   /** The HTTP status the code is documented with (absent for codes an extension adds without one). */
   readonly status?: number;
   readonly category: FailureCategory;
   /** The documented error text (X notes the text may change; the code will not). */
   readonly text: string;
-  readonly description: string;
   readonly tip?: string;
-  readonly why?: string;
   /** Code 135: the OAuth timestamp is out of bounds — the local clock is probably wrong. */
   readonly clockSkew?: boolean;
   /** Rate-limited, but not worth waiting for (a usage cap that lasts the billing period). */
   readonly capped?: boolean;
+}
+
+/** What only the full catalogue (`xCatalogueFull`) says of a v1.1 code. */
+export interface CodeDocs {
+  /** X's description of the code (in `xCatalogueFull`; absent from `xCatalogue`). */
+  readonly description?: string;
+  /** Why the category is what it is, where the documented meaning had to be weighed. */
+  readonly why?: string;
   /** Other documented texts sent with the same code. */
   readonly variants?: readonly string[];
 }
@@ -68,17 +82,23 @@ export interface CodeEntry {
  *
  * `category: 'status'` means the type alone does not decide: the HTTP status does.
  */
-export interface ProblemEntry {
+export interface ProblemEntry extends ProblemDocs {
   readonly type: string;
   readonly title: string;
-  readonly description: string;
   readonly category: Category | 'status';
   /** The status the problem usually comes with, when the docs say. */
   readonly status?: number;
-  /** The name Twitter Developer Labs used for the same problem. */
-  readonly labsTitle?: string;
   readonly capped?: boolean;
   readonly tip?: string;
+}
+
+/** What only the full catalogue (`xCatalogueFull`) says of a v2 problem type. */
+export interface ProblemDocs {
+  /** X's description of the problem (in `xCatalogueFull`; absent from `xCatalogue`). */
+  readonly description?: string;
+  /** The name Twitter Developer Labs used for the same problem. */
+  readonly labsTitle?: string;
+  /** Why the category is what it is, where that is not obvious. */
   readonly why?: string;
 }
 

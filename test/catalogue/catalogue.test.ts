@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classify, defineCatalogue, problemSlug, xCatalogue } from '../../src/index.ts';
+import { classify, defineCatalogue, problemSlug, xCatalogue, xCatalogueFull } from '../../src/index.ts';
 
 const codes = [...xCatalogue.codes.values()];
 const problems = [...xCatalogue.problems.values()];
@@ -36,7 +36,10 @@ describe('every catalogue entry classifies as catalogued', () => {
 
   it('gives every non-obvious category its reasoning and every failure a documented text', () => {
     for (const entry of codes) expect(entry.text.length, `code ${entry.code}`).toBeGreaterThan(3);
-    const weighed = codes.filter((e) => e.category === 'auth-fatal' || e.category === 'rate-limited');
+    // The reasons live in the full catalogue (out of the core bundle).
+    const weighed = [...xCatalogueFull.codes.values()].filter(
+      (e) => e.category === 'auth-fatal' || e.category === 'rate-limited',
+    );
     const unexplained = weighed.filter((e) => e.why === undefined).map((e) => e.code);
     expect(unexplained).toEqual([]);
   });
@@ -116,5 +119,42 @@ describe('defineCatalogue', () => {
       defineCatalogue(xCatalogue, { codes: { ['-1' as never]: { category: 'permanent' } } }),
     ).toThrow(/not a whole number/);
     expect(() => defineCatalogue(xCatalogue, null as never)).toThrow(TypeError);
+  });
+});
+
+describe('xCatalogueFull: the same catalogue with X’s descriptions (issue 18)', () => {
+  const tables = ['statuses', 'codes', 'problems'] as const;
+
+  it('has exactly xCatalogue’s entries, each with the core fields unchanged and a description', () => {
+    for (const table of tables) {
+      const core = xCatalogue[table] as ReadonlyMap<unknown, object>;
+      const full = xCatalogueFull[table] as ReadonlyMap<unknown, { description?: string }>;
+      expect([...full.keys()], table).toEqual([...core.keys()]);
+      for (const [key, entry] of core) {
+        expect(full.get(key), `${table} ${String(key)}`).toMatchObject(entry);
+        expect(full.get(key)?.description, `${table} ${String(key)}`).toMatch(/\S/);
+      }
+    }
+  });
+
+  it('keeps the descriptions, reasons and Labs titles out of xCatalogue, the core bundle’s catalogue', () => {
+    for (const table of tables) {
+      for (const entry of (xCatalogue[table] as ReadonlyMap<unknown, object>).values()) {
+        expect(Object.keys(entry), table).not.toContain('description');
+        expect(Object.keys(entry), table).not.toContain('why');
+        expect(Object.keys(entry), table).not.toContain('labsTitle');
+      }
+    }
+  });
+
+  it('classifies as xCatalogue does, and its classification carries the description', () => {
+    const body = { errors: [{ code: 88, message: 'Rate limit exceeded' }] };
+    const lean = classify({ status: 429, body });
+    const full = classify({ status: 429, body }, { catalogue: xCatalogueFull });
+    expect(full.category).toBe(lean.category);
+    expect(full.reason).toBe(lean.reason);
+    expect(full.tip).toBe(lean.tip);
+    expect(full.codes[0]?.entry?.description).toMatch(/rate limit/i);
+    expect(lean.codes[0]?.entry?.description).toBeUndefined();
   });
 });
