@@ -68,6 +68,7 @@ export { ENDPOINT_RULES } from './paginate/rules.ts';
 export type { ErrorSummary } from './paginate/summary.ts';
 export type { ParseOptions, RateLimitInfo, RateLimitWindow } from './rate-limit/parse.ts';
 export { parseRateLimit } from './rate-limit/parse.ts';
+export { preload } from './preload.ts';
 export type { CalmEvent, CalmEventType } from './result/events.ts';
 export type { BucketRequest } from './scheduler/bucket.ts';
 export type { LimiterEvent } from './scheduler/limiter.ts';

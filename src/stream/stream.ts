@@ -1,7 +1,17 @@
 import type { CallScope } from '../request/scope.ts';
+import { raceSignal } from '../utils/abort.ts';
+import { lazy, loadFailure } from '../utils/lazy.ts';
+import { closedError } from './closed.ts';
 import { normalizeStream, type StreamOptions } from './options.ts';
 import { MessageQueue } from './queue.ts';
-import { type StreamContext, supervise } from './supervisor.ts';
+import type { StreamContext } from './supervisor.ts';
+
+/**
+ * The supervisor (connect, read, reconnect on X's schedules, recovery) in a chunk of its own, loaded at a stream's
+ * first iteration: a client that never streams never fetches it (issue 18's size budget).
+ * @internal
+ */
+export const supervisor = lazy(() => import('./supervisor.ts'));
 
 /** One message of an X stream: a post (`data`) with its `includes`, `matching_rules` and partial `errors`. */
 export interface StreamMessage<T = unknown> {
@@ -43,7 +53,23 @@ export function openStream<T>(ctx: StreamContext, path: string, options?: Stream
     if (scope || closed) return;
     scope = ctx.openScope(o.signal);
     const own = scope;
-    running = supervise(ctx, path, o, own, queue).finally(() => own.dispose());
+    running = run(own).finally(() => own.dispose());
+  };
+  // The load is bounded by the stream's scope (close(), its signal, the client's close()); a failed load ends the
+  // stream with a typed error, and iterating a new stream loads again.
+  const run = async (own: CallScope): Promise<void> => {
+    let loaded: Awaited<ReturnType<typeof supervisor.load>>;
+    try {
+      loaded = supervisor.value ?? (await raceSignal(supervisor.load(), own.signal));
+    } catch (error) {
+      // As the supervisor ends a stream whose scope ended: the stream's own close() ends it without an error.
+      const url = ctx.urlOf(path);
+      if (own.exit === undefined) queue.end(loadFailure('GET', url, 'the stream reader', error), true);
+      else if (own.exit === 'closed') queue.stop(closedError(url), true);
+      else queue.stop(own.signal.reason, true);
+      return;
+    }
+    await loaded.supervise(ctx, path, o, own, queue);
   };
   const close = async (): Promise<void> => {
     closed = true;

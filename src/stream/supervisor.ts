@@ -1,13 +1,11 @@
 import type { Catalogue } from '../catalogue/types.ts';
-import { bareClassification } from '../classify/classify.ts';
 import type { CalmResponse } from '../client/client.ts';
 import { type CalmError, isCalmError } from '../errors/CalmError.ts';
-import { PermanentError } from '../errors/PermanentError.ts';
 import type { RequestOptions } from '../options/types.ts';
 import type { CallScope } from '../request/scope.ts';
 import type { Emitter } from '../result/emitter.ts';
-import { CLOSED } from '../result/failure.ts';
 import { sleep } from '../utils/sleep.ts';
+import { closedError } from './closed.ts';
 import type { DisconnectWhy, StreamEvent } from './events.ts';
 import type { NormalizedStream } from './options.ts';
 import type { MessageQueue } from './queue.ts';
@@ -174,17 +172,6 @@ export async function supervise(
 }
 
 const category = (error: unknown) => (isCalmError(error) ? error.category : 'permanent');
-
-/** What a stream ended by the client's `close()` rejects with, as every call does. */
-function closedError(url: string): PermanentError {
-  const classification = bareClassification('permanent', `not sent: ${CLOSED}`, { unprocessed: true });
-  return new PermanentError(`GET ${url}: ${CLOSED}`, {
-    classification,
-    request: { method: 'GET', url },
-    attempts: 0,
-    giveUp: CLOSED,
-  });
-}
 
 function toQuery(value: RequestOptions['searchParams']): string | URLSearchParams | string[][] {
   if (value === undefined) return '';

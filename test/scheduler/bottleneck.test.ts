@@ -93,7 +93,8 @@ describe('the Bottleneck adapter (src/scheduler/bottleneck.ts)', () => {
     );
     expect(valueImports).toEqual([]);
     const adapter = readFileSync(join(root, 'src/scheduler/bottleneck.ts'), 'utf8');
-    expect(adapter).toContain("from 'bottleneck/light.js'");
+    // The light build by a dynamic import too: a chunk of its own, loaded at the first rate-limited call (issue 18).
+    expect(adapter).toContain("import('bottleneck/light.js')");
     expect(adapter).toMatch(/const specifier = 'bottleneck';\n\s+full \?\?= import\(/);
   });
 });
