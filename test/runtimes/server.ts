@@ -100,15 +100,20 @@ export async function startSmokeServer(): Promise<SmokeServer> {
 
 /** Serves fixed files (the browser page and its bundle) from another port: the API calls are cross-origin. */
 export async function startStaticServer(files: Record<string, { type: string; body: string }>) {
+  /** Every path served, in order: the browser run checks that a lazy chunk was fetched only when used. */
+  const served: string[] = [];
   const server = createServer((message, reply) => {
-    const file = files[new URL(message.url ?? '/', 'http://localhost').pathname];
+    const path = new URL(message.url ?? '/', 'http://localhost').pathname;
+    const file = files[path];
     if (!file) return void reply.writeHead(404).end();
+    served.push(path);
     reply.writeHead(200, { 'content-type': file.type }).end(file.body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    served,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
