@@ -22,10 +22,11 @@ const root = join(import.meta.dirname, '..');
 /** The budget: calmfetch's core, gzipped, at most this many times ky's (issue 18). */
 const BUDGET_TIMES_KY = 2;
 /**
- * What each figure may not grow beyond while the target is not met (a ratchet: the size measured on 2026-11-29,
- * plus about 1 kB). Lower them as the core shrinks.
+ * What each figure may not grow beyond while the target is not met (a ratchet: lower them as the core shrinks).
+ * Measured 2026-11-29, plus about 1 kB: (a) 41.5 kB, (b) 48.5 kB, once Bottleneck, the stream supervisor and the
+ * OAuth 1.0a signer became lazy chunks and the catalogue's descriptions moved to xCatalogueFull (both were 53.5 kB).
  */
-const CEILING_GZIP_KB = { entry: 54.5, firstResponse: 54.5 };
+const CEILING_GZIP_KB = { entry: 42.5, firstResponse: 49.5 };
 
 interface Chunk {
   readonly file: string;
@@ -171,7 +172,7 @@ function table(core: Measured, ky: Measured): string {
       sum(core.loaded, 'gzipped'),
     ),
     row(
-      `everything, with the ${lazy} chunk${lazy === 1 ? '' : 's'} loaded only on use (stream, paginate, OAuth 1.0a, …)`,
+      `everything, with the ${lazy} chunk${lazy === 1 ? '' : 's'} loaded only when a call needs them (stream, OAuth 1.0a)`,
       sum(core.all, 'minified'),
       sum(core.all, 'gzipped'),
     ),
@@ -251,7 +252,7 @@ async function main() {
     process.exitCode = 1;
   } else if (first > target) {
     console.log(
-      `size: target not met: (b) ${kB(first)} > ${BUDGET_TIMES_KY} × ky = ${kB(target)} gzipped ((a) the entry chunk: ${kB(entry)}); within the ceilings.`,
+      `size: target not met: (b) ${kB(first)} > ${BUDGET_TIMES_KY} × ky = ${kB(target)} gzipped ((a) the entry and its static imports: ${kB(entry)}); within the ceilings.`,
     );
   } else {
     console.log(
