@@ -1,11 +1,11 @@
 import { HttpResponse } from 'msw';
-import type { OAuth1Credentials } from '../src/auth/oauth1.ts';
 import {
   hmacSha1Signature,
+  type OAuth1Credentials,
   parseOAuth1Header,
   requestParams,
   signatureBaseString,
-} from '../src/auth/sign.ts';
+} from '../src/auth/oauth1.ts';
 import { xCatalogue } from '../src/catalogue/index.ts';
 import { v1Error } from './bodies.ts';
 

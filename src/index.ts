@@ -1,11 +1,9 @@
 // The public surface of calmfetch: every export by name, no logic.
 
 export type { OAuth1Credentials, OAuth1Request, OAuth1SignOptions } from './auth/oauth1.ts';
-export { normalizeOAuth1, oauth1Identity } from './auth/oauth1.ts';
+export { normalizeOAuth1, oauth1Identity, signOAuth1 } from './auth/oauth1.ts';
 export type { ServerClockOptions, SkewDecision } from './auth/server-clock.ts';
 export { DEFAULT_SKEW_TOLERANCE_MS, ServerClock, skewRetry } from './auth/server-clock.ts';
-// The signing code is a chunk of its own (./auth/sign.ts); this signOAuth1 loads it on first use.
-export { signOAuth1 } from './auth/signer.ts';
 // xCatalogueFull is a module of its own: a bundle that does not import it leaves the descriptions out (issue 18).
 export { xCatalogueFull } from './catalogue/full.ts';
 export type {
@@ -68,9 +66,9 @@ export { paginate } from './paginate/paginate.ts';
 export type { EndpointRule, TokenParam } from './paginate/rules.ts';
 export { ENDPOINT_RULES } from './paginate/rules.ts';
 export type { ErrorSummary } from './paginate/summary.ts';
-export { preload } from './preload.ts';
 export type { ParseOptions, RateLimitInfo, RateLimitWindow } from './rate-limit/parse.ts';
 export { parseRateLimit } from './rate-limit/parse.ts';
+export { preload } from './preload.ts';
 export type { CalmEvent, CalmEventType } from './result/events.ts';
 export type { BucketRequest } from './scheduler/bucket.ts';
 export type { LimiterEvent } from './scheduler/limiter.ts';

@@ -1,36 +1,5 @@
-import { lazy } from '../utils/lazy.ts';
-import type { OAuth1Credentials, OAuth1Request, OAuth1SignOptions } from './oauth1.ts';
+import { type OAuth1Credentials, signOAuth1 } from './oauth1.ts';
 import { ServerClock, skewRetry } from './server-clock.ts';
-
-/**
- * The signing code (HMAC-SHA1, the base string, nonces) in a chunk of its own, loaded at a client's first OAuth 1.0a
- * request: a client with a bearer token never fetches it (issue 18's size budget).
- * @internal
- */
-export const signing = lazy(() => import('./sign.ts'));
-
-/**
- * Signs one request and returns the `Authorization` header value (`OAuth oauth_consumer_key="…", …`). Call it
- * for every attempt: each needs a fresh nonce and timestamp (X uses the nonce to spot a request sent twice). The
- * public `signOAuth1`: it loads the signing chunk on first use, so importing it costs a bundle nothing until called.
- */
-export async function signOAuth1(
-  request: OAuth1Request,
-  credentials: OAuth1Credentials,
-  options?: OAuth1SignOptions,
-): Promise<string> {
-  const { signOAuth1: sign } = signing.value ?? (await signing.load());
-  return sign(request, credentials, options);
-}
-
-/**
- * A signing chunk that could not be loaded. Not a network error of the call (nothing was sent), so the client fails
- * the attempt as an unexpected error, with this message: never retried, never sent unsigned.
- * @internal
- */
-export class SignerUnavailable extends Error {
-  override name = 'SignerUnavailable';
-}
 
 const FORM = /^application\/x-www-form-urlencoded\b/i;
 
@@ -49,16 +18,7 @@ export class OAuth1Signer {
       request.body !== null && FORM.test(contentType ?? '') ? await request.clone().text() : undefined;
     const origin = new URL(request.url).origin;
     const signedAt = this.clock.now(origin);
-    let sign = signing.value?.signOAuth1;
-    if (sign === undefined) {
-      try {
-        sign = (await signing.load()).signOAuth1;
-      } catch (error) {
-        const why = error instanceof Error ? error.message : String(error);
-        throw new SignerUnavailable(`the OAuth 1.0a signer could not be loaded (${why})`);
-      }
-    }
-    const authorization = await sign(
+    const authorization = await signOAuth1(
       { method: request.method, url: request.url, body, contentType },
       credentials,
       { timestamp: Math.floor(signedAt / 1000) },

@@ -3,9 +3,8 @@
 // `onAuthError` asks skewRetry() whether a refusal was the clock's fault (then the client retries once).
 // `auth` receives only a redacted URL, so the test names the request it is making (`target`).
 
-import type { OAuth1Credentials, OAuth1Request } from '../../src/auth/oauth1.ts';
+import { type OAuth1Credentials, type OAuth1Request, signOAuth1 } from '../../src/auth/oauth1.ts';
 import { ServerClock, type SkewDecision, skewRetry } from '../../src/auth/server-clock.ts';
-import { signOAuth1 } from '../../src/auth/sign.ts';
 import { type CalmEvent, createClient } from '../../src/index.ts';
 
 export interface OAuthClientOptions {

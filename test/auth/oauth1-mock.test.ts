@@ -2,7 +2,7 @@
 import { setImmediate as realTick } from 'node:timers/promises';
 import { describe, expect, it, vi } from 'vitest';
 import { createMockXApi, type MockXApiOptions } from '../../mocks/index.ts';
-import { signOAuth1 } from '../../src/auth/sign.ts';
+import { signOAuth1 } from '../../src/auth/oauth1.ts';
 import { isAuthError } from '../../src/index.ts';
 import { API, eventLog, T0, useMockServer } from '../helpers.ts';
 import { oauthClient } from './oauth1-client.ts';

@@ -1,14 +1,15 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { normalizeOAuth1, oauth1Identity } from '../../src/auth/oauth1.ts';
 import {
   baseStringUrl,
+  normalizeOAuth1,
+  oauth1Identity,
   parseOAuth1Header,
   percentEncode,
   requestParams,
   signatureBaseString,
   signOAuth1,
-} from '../../src/auth/sign.ts';
+} from '../../src/auth/oauth1.ts';
 import { authIdentity } from '../../src/scheduler/bucket.ts';
 
 // X's worked example: docs.x.com, OAuth 1.0a "Creating a signature" and "Authorizing a request". X marks these

@@ -14,19 +14,12 @@ async function fresh() {
   const index: Index = await import('../../src/index.ts');
   const bottleneck = await import('../../src/scheduler/bottleneck.ts');
   const stream = await import('../../src/stream/stream.ts');
-  const signer = await import('../../src/auth/signer.ts');
-  return {
-    ...index,
-    loadLight: bottleneck.loadLight,
-    supervisor: stream.supervisor,
-    signing: signer.signing,
-  };
+  return { ...index, loadLight: bottleneck.loadLight, supervisor: stream.supervisor };
 }
 
 afterEach(() => {
   vi.doUnmock('bottleneck/light.js');
   vi.doUnmock('../../src/stream/supervisor.ts');
-  vi.doUnmock('../../src/auth/sign.ts');
   vi.resetModules();
 });
 
@@ -45,14 +38,12 @@ describe('lazy(): one load, retried after a failure', () => {
 });
 
 describe('preload(): every lazy chunk at once, for tests that fake time', () => {
-  it('loads Bottleneck’s light build, the stream supervisor and the OAuth 1.0a signer before any call', async () => {
+  it('loads Bottleneck’s light build and the stream supervisor before any call', async () => {
     const m = await fresh();
     expect(m.supervisor.value).toBeUndefined();
-    expect(m.signing.value).toBeUndefined();
     await m.preload();
     expect(m.loadLight()).toBeUndefined();
     expect(m.supervisor.value).toBeDefined();
-    expect(m.signing.value).toBeDefined();
   });
 });
 
@@ -146,58 +137,5 @@ describe('client.stream(): the supervisor is loaded at the first iteration', () 
     await new Promise((resolve) => setTimeout(resolve, 20));
     await stream.close();
     await expect(next).resolves.toEqual({ done: true, value: undefined });
-  });
-});
-
-describe('the OAuth 1.0a signer: loaded at the first signed request', () => {
-  const oauth1 = {
-    consumerKey: 'app-key',
-    consumerSecret: 'app-secret',
-    token: 'user-token',
-    tokenSecret: 'ts',
-  };
-
-  it('is not loaded by importing signOAuth1, only by calling it', async () => {
-    const m = await fresh();
-    expect(m.signing.value).toBeUndefined();
-    const header = await m.signOAuth1({ method: 'GET', url: 'https://api.x.com/2/users/me' }, oauth1);
-    expect(header).toMatch(/^OAuth .*oauth_signature="/);
-    expect(m.signing.value).toBeDefined();
-  });
-
-  it('is not loaded by a bearer client’s calls, only by an OAuth 1.0a call, which it signs', async () => {
-    const m = await fresh();
-    await m
-      .createClient({ fetch: json, auth: { bearer: 'app-bearer' }, rateLimit: false })
-      .get('/2/users/me');
-    expect(m.signing.value).toBeUndefined();
-    const seen: string[] = [];
-    const fetch = (input: RequestInfo | URL, init?: RequestInit) => {
-      seen.push(
-        new Headers(input instanceof Request ? input.headers : init?.headers).get('authorization') ?? '',
-      );
-      return json();
-    };
-    await m.createClient({ fetch, auth: { oauth1 }, rateLimit: false }).get('/2/users/me');
-    expect(m.signing.value).toBeDefined();
-    expect(seen).toHaveLength(1);
-    expect(seen[0]).toMatch(/^OAuth .*oauth_signature="/);
-  });
-
-  it('fails the call with a PermanentError, unsent and never unsigned, when its chunk cannot be loaded', async () => {
-    vi.doMock('../../src/auth/sign.ts', () => {
-      throw new Error('offline');
-    });
-    const { createClient, isPermanentError } = await fresh();
-    const fetch = vi.fn(json);
-    const error = await createClient({ fetch, auth: { oauth1 }, rateLimit: false })
-      .post('/2/tweets', { json: { text: 'hi' } })
-      .catch((e: unknown) => e);
-    expect(isPermanentError(error)).toBe(true);
-    expect((error as Error).message).toContain(
-      'SignerUnavailable: the OAuth 1.0a signer could not be loaded (',
-    );
-    expect((error as Error).message).not.toContain('app-secret');
-    expect(fetch).not.toHaveBeenCalled();
   });
 });
