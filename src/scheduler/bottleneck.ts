@@ -7,13 +7,9 @@
  * Without Redis, the `light` build is loaded (no clustering code, no `require` of Redis clients); the full build
  * comes in through a dynamic import only when Redis is configured. Nothing here runs before a limiter is made, so
  * a client made at module scope (Cloudflare Workers) creates no timer and draws no random number.
- *
- * The light build is itself a dynamic import, loaded at a client's first rate-limited call (`loadLight()`, which
- * the limiter awaits within the call's scope): a bundler puts Bottleneck in a chunk of its own, and a client with
- * `rateLimit: false` never fetches it (issue 18's size budget).
  */
 import type Bottleneck from 'bottleneck';
-import { lazy } from '../utils/lazy.ts';
+import Light from 'bottleneck/light.js';
 
 /** @internal */
 export type Limiter = Bottleneck;
@@ -51,35 +47,15 @@ interface Job {
 type RunMethod = (this: Bottleneck, index: string, job: Job, wait: number) => unknown;
 
 const internals = (limiter: Bottleneck) => limiter as unknown as Internals;
-
-const light = lazy(() =>
-  import('bottleneck/light.js').then(
-    (m: { default?: BottleneckClass }) => (m.default ?? m) as BottleneckClass,
-  ),
-);
-/** Whether the build that made `limiter` is the pinned version (its class's static `version`). */
-const pinned = (limiter: Bottleneck) =>
-  (limiter.constructor as { version?: string }).version === PINNED_VERSION;
+const pinned = (Light as unknown as { version?: string }).version === PINNED_VERSION;
 
 /**
- * Loads the light build once (undefined when it is loaded already: the common case costs no async step). Rejects
- * when its chunk cannot be loaded; the next call tries again.
- * @internal
- */
-export function loadLight(): Promise<BottleneckClass> | undefined {
-  return light.value === undefined ? light.load() : undefined;
-}
-
-/**
- * An in-memory limiter from the light build, with the scheduling shortcuts below. The build must be loaded
- * (`loadLight()`): the limiter loads it at the first call, before any limiter is made.
+ * An in-memory limiter from the light build, with the scheduling shortcuts below.
  * @internal
  */
 export function localLimiter(options: Bottleneck.ConstructorOptions): Limiter {
-  const Light = light.value;
-  if (Light === undefined) throw new Error('calmfetch: Bottleneck was used before loadLight() resolved');
-  const limiter = new Light(options);
-  if (pinned(limiter)) yieldFast(limiter);
+  const limiter = new (Light as unknown as BottleneckClass)(options);
+  if (pinned) yieldFast(limiter);
   return limiter;
 }
 
@@ -107,7 +83,7 @@ export function loadClustered(): Promise<BottleneckClass> {
  * @internal
  */
 export function takeToken(limiter: Bottleneck, now = Date.now()): boolean {
-  if (!pinned(limiter)) return false;
+  if (!pinned) return false;
   const { datastore, _store, _states } = internals(limiter);
   const settings = _store?.storeOptions;
   const counts = _states?.counts;
@@ -139,7 +115,7 @@ export function space(
   now = Date.now(),
 ): Promise<void> {
   const store = internals(limiter)._store;
-  if (pinned(limiter) && internals(limiter).datastore === 'local' && store?.storeOptions) {
+  if (pinned && internals(limiter).datastore === 'local' && store?.storeOptions) {
     store.storeOptions.minTime = minTime;
     const next = store._nextRequest;
     if (typeof next === 'number')
@@ -217,7 +193,7 @@ export function missingInternals(limiter: Bottleneck): string[] {
   const t = internals(limiter);
   const missing: string[] = [];
   const want = (ok: boolean, name: string) => ok || missing.push(name);
-  want(pinned(limiter), `version ${PINNED_VERSION}`);
+  want((Light as unknown as { version?: string }).version === PINNED_VERSION, `version ${PINNED_VERSION}`);
   want(t.datastore === 'local', 'datastore');
   want(typeof t._run === 'function', '_run');
   want(typeof t._clearGlobalState === 'function', '_clearGlobalState');

@@ -1,6 +1,6 @@
 import type { Classification } from '../classify/classify.ts';
 import { raceSignal } from '../utils/abort.ts';
-import { type Limiter, loadLight, localLimiter, setReservoir, takeToken, waiting } from './bottleneck.ts';
+import { type Limiter, localLimiter, setReservoir, takeToken, waiting } from './bottleneck.ts';
 import { type Bucket, BucketTable, newBucket } from './buckets.ts';
 import { closedRejection, LimiterRejection, queueCall, type WaitOptions } from './queue.ts';
 import { openRedisStore, type RedisOption, type RedisStore } from './redis.ts';
@@ -104,18 +104,6 @@ export class RateLimiter {
   /** Runs `job` when the bucket's window allows; rejects with a LimiterRejection or the abort reason. */
   schedule<T extends Observed>(key: string, options: ScheduleOptions, job: () => Promise<T>): Promise<T> {
     if (this.#closed) return Promise.reject(closedRejection());
-    // Bottleneck's light build comes in its own chunk, loaded at the first call (within its scope); a chunk that
-    // cannot be loaded refuses the call unsent, with a typed error, and the next call tries again.
-    const loading = loadLight();
-    if (loading) {
-      const loaded = loading.then(undefined, (error: unknown) => {
-        throw new LimiterRejection(
-          'store-unavailable',
-          `the rate limiter (Bottleneck) could not be loaded: ${error instanceof Error ? error.message : String(error)}`,
-        );
-      });
-      return raceSignal(loaded, options.signal).then(() => this.schedule(key, options, job));
-    }
     const redis = this.#options.redis;
     // Only until the first connection succeeds or is given up on; after that no call waits for Redis.
     if (redis && !this.#store?.settled) {

@@ -12,13 +12,11 @@ const json = () =>
 async function fresh() {
   vi.resetModules();
   const index: Index = await import('../../src/index.ts');
-  const bottleneck = await import('../../src/scheduler/bottleneck.ts');
   const stream = await import('../../src/stream/stream.ts');
-  return { ...index, loadLight: bottleneck.loadLight, supervisor: stream.supervisor };
+  return { ...index, supervisor: stream.supervisor };
 }
 
 afterEach(() => {
-  vi.doUnmock('bottleneck/light.js');
   vi.doUnmock('../../src/stream/supervisor.ts');
   vi.resetModules();
 });
@@ -38,53 +36,11 @@ describe('lazy(): one load, retried after a failure', () => {
 });
 
 describe('preload(): every lazy chunk at once, for tests that fake time', () => {
-  it('loads Bottleneck’s light build and the stream supervisor before any call', async () => {
+  it('loads the stream supervisor before any stream is read', async () => {
     const m = await fresh();
     expect(m.supervisor.value).toBeUndefined();
     await m.preload();
-    expect(m.loadLight()).toBeUndefined();
     expect(m.supervisor.value).toBeDefined();
-  });
-});
-
-describe('Bottleneck’s light build: loaded at the first rate-limited call', () => {
-  it('is not loaded by createClient(), only by the first call; never with rateLimit: false', async () => {
-    const m = await fresh();
-    const off = m.createClient({ fetch: json, rateLimit: false });
-    await off.get('/2/users/me');
-    expect(m.loadLight()).toBeInstanceOf(Promise); // still not loaded: loadLight() starts it now
-    const m2 = await fresh();
-    const client = m2.createClient({ fetch: json });
-    expect(m2.loadLight()).toBeInstanceOf(Promise);
-    await client.get('/2/users/me');
-    expect(m2.loadLight()).toBeUndefined(); // loaded: later calls take no async step for it
-  });
-
-  it('fails the call with a RetryableError, unsent, when its chunk cannot be loaded', async () => {
-    vi.doMock('bottleneck/light.js', () => {
-      throw new Error('Failed to fetch dynamically imported module');
-    });
-    const m = await fresh();
-    const fetch = vi.fn(json);
-    const client = m.createClient({ fetch });
-    const error = await client.get('/2/users/me').catch((e: unknown) => e);
-    expect(m.isRetryableError(error)).toBe(true);
-    expect(error).toMatchObject({ attempts: 1, giveUp: 'the request was never sent' });
-    // (vitest wraps the factory's error in its own message.)
-    expect((error as Error).message).toMatch(
-      /^GET \/2\/users\/me: not sent: the rate limiter \(Bottleneck\) could not be loaded: .+; the request was never sent$/,
-    );
-    expect(fetch).not.toHaveBeenCalled();
-  });
-
-  it('is bounded by the call’s scope: an abort ends a load that never settles', async () => {
-    vi.doMock('bottleneck/light.js', () => new Promise(() => {}));
-    const m = await fresh();
-    const controller = new AbortController();
-    const call = m.createClient({ fetch: json }).get('/2/users/me', { signal: controller.signal });
-    const reason = new Error('caller gave up');
-    setTimeout(() => controller.abort(reason), 20);
-    await expect(call).rejects.toBe(reason);
   });
 });
 
