@@ -1,7 +1,6 @@
 // Issue 19, case 1: close() with calls waiting in the Redis-backed limiter. On the main of 2026-11-29 close() never
 // resolved (the stopped limiter handed its rejected jobs back to itself), the process spun at ~105 % CPU and grew
 // ~70–100 MB every 2 s. A real redis-server, one forked replica, the fake X API on loopback.
-import type { ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MockServer, MockXApi } from '../../mocks/node.ts';
 import {
@@ -13,25 +12,24 @@ import {
   startApi,
   startRedis,
   startReplicas,
-  stop,
+  stopAllRedis,
   until,
 } from './harness.ts';
 
 let redisPort: number;
-let redis: ChildProcess;
 let api: MockXApi;
 let server: MockServer;
 
 beforeAll(async () => {
   redisPort = await freePort();
-  redis = await startRedis(redisPort);
+  await startRedis(redisPort);
   // 3 calls per minute: after three, every call waits in the limiter for the reset.
   ({ api, server } = await startApi(3, 60_000));
 }, 20_000);
 afterEach(killReplicas);
 afterAll(async () => {
   await server?.close();
-  if (redis) await stop(redis);
+  await stopAllRedis();
 });
 
 describe('close() with calls waiting in the Redis-backed limiter (issue 19, case 1)', () => {

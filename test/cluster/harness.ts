@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createMockXApi, type MockServer, type MockXApi, startMockServer } from '../../mocks/node.ts';
 import { until } from './redis.ts';
 
-export { freePort, startRedis, stop, until } from './redis.ts';
+export { freePort, startRedis, stop, stopAllRedis, until } from './redis.ts';
 
 export interface Message {
   readonly type: string;
@@ -30,11 +30,13 @@ export interface Replica {
   readonly messages: Message[];
   /** Calls settled so far, from the replica's `progress` messages. */
   settled: number;
+  /** Calls that succeeded so far, from the same messages. */
+  ok: number;
   output: string;
   exitCode: number | null | undefined;
   exitedAt: number | undefined;
   last(type: string): Message | undefined;
-  send(type: string): void;
+  send(type: string, fields?: object): void;
 }
 
 const live = new Set<Replica>();
@@ -50,12 +52,13 @@ export async function startReplicas(n: number, env: Record<string, string>): Pro
       child,
       messages: [],
       settled: 0,
+      ok: 0,
       output: '',
       exitCode: undefined,
       exitedAt: undefined,
       last: (type) => replica.messages.findLast((m) => m.type === type),
-      send: (type) => {
-        if (child.connected) child.send({ type });
+      send: (type, fields = {}) => {
+        if (child.connected) child.send({ ...fields, type });
       },
     };
     const keep = (chunk: Buffer) => {
@@ -65,7 +68,10 @@ export async function startReplicas(n: number, env: Record<string, string>): Pro
     child.stderr!.on('data', keep);
     child.on('message', (message: Message) => {
       replica.messages.push(message);
-      if (message.type === 'progress') replica.settled = message.settled as number;
+      if (message.type === 'progress') {
+        replica.settled = message.settled as number;
+        replica.ok = message.ok as number;
+      }
     });
     child.on('exit', (code, signal) => {
       replica.exitCode = code ?? (signal ? -1 : null);

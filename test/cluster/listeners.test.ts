@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MockServer } from '../../mocks/node.ts';
 import { type CalmEvent, createClient } from '../../src/index.ts';
-import { freePort, startApi, startRedis, stop, until } from './harness.ts';
+import { freePort, startApi, startRedis, stop, stopAllRedis, until } from './harness.ts';
 
 const EVENTS = ['ready', 'error', 'close', 'end'] as const;
 const CYCLES = 20;
@@ -22,7 +22,7 @@ beforeAll(async () => {
 }, 20_000);
 afterAll(async () => {
   await server?.close();
-  if (redis) await stop(redis);
+  await stopAllRedis();
 });
 
 /** A client whose limiter lives in Redis, recording its events, and whether each came after close() began. */

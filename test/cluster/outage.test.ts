@@ -17,6 +17,7 @@ import {
   startRedis,
   startReplicas,
   stop,
+  stopAllRedis,
   tooMany,
   until,
 } from './harness.ts';
@@ -79,7 +80,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await killReplicas();
   await server?.close();
-  if (redis) await stop(redis);
+  await stopAllRedis();
 });
 
 describe('Redis SIGKILLed halfway through 200 calls at N = 4 and restarted 5 s later (issue 19)', () => {

@@ -11,6 +11,8 @@ export const freePort = () =>
     });
   });
 
+const started = new Set<ChildProcess>();
+
 /** Starts redis-server on `port` and resolves once it accepts connections (at most 10 s). */
 export function startRedis(port: number): Promise<ChildProcess> {
   const child = spawn(
@@ -18,6 +20,8 @@ export function startRedis(port: number): Promise<ChildProcess> {
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
     { stdio: ['ignore', 'pipe', 'ignore'] },
   );
+  started.add(child);
+  child.once('exit', () => started.delete(child));
   return new Promise((resolve, reject) => {
     let log = '';
     const timer = setTimeout(() => fail(new Error(`redis-server did not start on ${port}: ${log}`)), 10_000);
@@ -52,6 +56,9 @@ export const stop = (child: ChildProcess) =>
     child.once('exit', () => resolve());
     child.kill('SIGKILL');
   });
+
+/** Stops every redis-server this process started and is still running (a failed test must not leak one). */
+export const stopAllRedis = () => Promise.all([...started].map(stop));
 
 /** Polls `condition` every 20 ms until it holds or `ms` pass; resolves whether it holds. */
 export const until = async (condition: () => boolean, ms = 10_000) => {

@@ -1,12 +1,13 @@
 // One replica of a service for the real-process cluster tests (test/cluster/*.test.ts), forked with an IPC channel.
 // It uses calmfetch's public API only: one createClient, its limiter in Redis (REDIS_PORT) or local (no REDIS_PORT).
 //
-//   SCENARIO=lanes   CALLS calls over CONCURRENCY lanes; a `progress` message after each settles. With
-//                    WAIT_FOR=killed it first makes CALLS calls, then waits for the parent's `killed` message and
-//                    makes CALLS more. Then close(), and a `done` message.
+//   SCENARIO=lanes   CALLS calls over CONCURRENCY lanes; a `progress` message after each settles. With WAIT_FOR, it
+//                    then sends `waiting` and makes 2 × CALLS more calls once Redis is gone:
+//                    WAIT_FOR=fallback  after the parent's `killed`, once the client reported `local-fallback`;
+//                    WAIT_FOR=killed    at once after the parent's `killed`.
+//                    Then close(), and a `done` message.
 //   SCENARIO=queue   PRIME calls one by one (they spend the window), then WAITING calls at once; once the client
-//                    says they are queued (with WAIT_FOR=killed: and the parent says Redis is gone), close(), and a
-//                    `done` message.
+//                    says they are queued, close(), and a `done` message.
 //
 // The parent sends `go` so that N replicas start together. Nothing here calls process.exit: the parent checks that
 // the process ends on its own once the channel is gone.
@@ -18,7 +19,7 @@ const CONCURRENCY = Number(env.CONCURRENCY ?? 4);
 const send = (message: object) => new Promise<void>((resolve) => process.send!(message, () => resolve()));
 const nextMessage = (type: string) =>
   new Promise<void>((resolve) => {
-    const listener = (message: { type?: string }) => {
+    const listener = (message: { type: string }) => {
       if (message?.type !== type) return;
       process.off('message', listener);
       resolve();
@@ -45,6 +46,7 @@ const x = createClient({
     onEvent: (event) => {
       if (event.type !== 'limiter') return;
       events.push({ at: Date.now(), event });
+      if (env.DEBUG) console.error(Date.now(), JSON.stringify(event));
       if (closing) afterClose.push(event);
     },
   },
@@ -70,7 +72,7 @@ async function lanes(calls: number) {
       while (next < calls) {
         next++;
         await call();
-        process.send!({ type: 'progress', settled });
+        process.send!({ type: 'progress', settled, ok: outcomes.ok ?? 0 });
       }
     }),
   );
@@ -88,14 +90,19 @@ if (env.SCENARIO === 'queue') {
   const deadline = Date.now() + 5000;
   while (x.queued < waiting && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   queuedAtClose = x.queued;
-  if (env.WAIT_FOR === 'killed') {
-    const killed = nextMessage('killed');
-    await send({ type: 'waiting', queued: queuedAtClose });
-    await killed;
-  }
 } else {
   await lanes(CALLS);
-  if (env.WAIT_FOR === 'killed') {
+  if (env.WAIT_FOR === 'fallback') {
+    const killed = nextMessage('killed');
+    await send({ type: 'waiting' });
+    await killed;
+    const deadline = Date.now() + 10_000;
+    while (!events.some((e) => e.event.type === 'limiter' && e.event.action === 'local-fallback')) {
+      if (Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await lanes(2 * CALLS);
+  } else if (env.WAIT_FOR === 'killed') {
     const killed = nextMessage('killed');
     await send({ type: 'waiting' });
     await killed;
