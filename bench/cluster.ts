@@ -1,177 +1,189 @@
-// Clustering, measured: what Redis costs a call, and what it buys when N processes share one window.
-//  1. One process, an endpoint far from its limit: calls/s and latency with the limiter in Redis, local, or off
-//     (interleaved rounds, medians).
-//  2. N = 2, 4, 8 processes sharing one window (30 per 2 s, calmfetch/mocks' windowed API): 429s drawn,
-//     elapsed ÷ ideal and the share of each full window used, with Redis and with local limiting only.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
+// `npm run bench:cluster`: the clustered limiter measured with real processes and a real redis-server (issue 19).
+//  1. N = 2, 4, 8 processes share one window (40 per 4 s, aligned), with Redis and with local limiting only.
+//  2. The outage run: N = 4, 200 calls, redis-server SIGKILLed halfway and restarted 5 s later.
+//  3. Cost: one process at concurrency 64 against a window of 10,000,000: calls/s and latency with the limiter off,
+//     local or in Redis (interleaved rounds, medians), and Redis commands per call (INFO commandstats deltas).
+//  4. Idle load: 2,000 buckets (one token each) then 10 s of nothing: Redis commands per second, and the keys left
+//     after close(), past every window.
+// Prints Markdown; `--write` puts it in bench/RESULTS.md between the cluster markers. `--only=share,outage,cost,idle`
+// runs a part. Nothing here is asserted: test/cluster/*.test.ts holds the bounds.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, startRedis, stop } from '../test/scheduler/redis-server.ts';
-import { median, percentile, startServer, table } from './lib.ts';
-
-interface WorkerResult {
-  ok: number;
-  failed: number;
-  latencies: number[];
-  elapsed: number;
-}
-
-const worker = join(import.meta.dirname, 'cluster-worker.ts');
-
-async function runWorkers(n: number, env: Record<string, string>): Promise<WorkerResult[]> {
-  const children: ChildProcess[] = [];
-  const outputs: Promise<WorkerResult>[] = [];
-  for (let i = 0; i < n; i++) {
-    const child = spawn(process.execPath, [worker], {
-      env: { ...process.env, ...env, GO: '1' },
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    children.push(child);
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    outputs.push(once(child, 'exit').then(() => JSON.parse(out.trim().split('\n').at(-1)!) as WorkerResult));
-  }
-  // Let every process load and connect before they start together.
-  await new Promise((resolve) => setTimeout(resolve, 1500));
-  for (const child of children) child.stdin!.end('go\n');
-  return Promise.all(outputs);
-}
-
-export interface CostRow {
-  readonly mode: string;
-  readonly throughput: number;
-  readonly p50: number;
-  readonly p99: number;
-}
-
-export async function redisCost(redisPort: number, rounds = 3): Promise<CostRow[]> {
-  const server = await startServer();
-  const modes = ['off', 'local', 'redis'] as const;
-  const samples = new Map<string, { tp: number[]; lat: number[] }>(
-    modes.map((m) => [m, { tp: [], lat: [] }]),
-  );
-  try {
-    for (let round = 0; round < rounds; round++) {
-      for (const mode of modes) {
-        const [result] = await runWorkers(1, {
-          API_URL: server.url,
-          REDIS_PORT: String(redisPort),
-          PREFIX: `cost-${Date.now()}-${round}`,
-          MODE: mode,
-          CALLS: '2000',
-          CONCURRENCY: '16',
-        });
-        const s = samples.get(mode)!;
-        s.tp.push((result!.ok / result!.elapsed) * 1000);
-        s.lat.push(...result!.latencies);
-      }
-    }
-  } finally {
-    await server.stop();
-  }
-  return modes.map((mode) => {
-    const s = samples.get(mode)!;
-    return { mode, throughput: median(s.tp), p50: percentile(s.lat, 50), p99: percentile(s.lat, 99) };
-  });
-}
-
-export interface ShareRow {
-  readonly processes: number;
-  readonly mode: string;
-  readonly calls: number;
-  readonly ok: number;
-  readonly tooMany: number;
-  readonly ratio: number;
-  readonly minShare: number;
-  readonly medianShare: number;
-}
-
-const LIMIT = 30;
-const WINDOW_MS = 2000;
-
-export async function sharing(redisPort: number, ns = [2, 4, 8]): Promise<ShareRow[]> {
-  const rows: ShareRow[] = [];
-  for (const n of ns) {
-    for (const mode of ['redis', 'local'] as const) {
-      const server = await startServer('server.ts', { LIMIT: String(LIMIT), WINDOW_MS: String(WINDOW_MS) });
-      try {
-        const calls = 120;
-        const perProcess = Math.ceil(calls / n);
-        const results = await runWorkers(n, {
-          API_URL: server.url,
-          REDIS_PORT: String(redisPort),
-          PREFIX: `share-${n}-${Date.now()}`,
-          MODE: mode,
-          CALLS: String(perProcess),
-          CONCURRENCY: '4',
-        });
-        const elapsed = Math.max(...results.map((r) => r.elapsed));
-        const stats = await server.stats<{
-          byStatus: Record<string, number>;
-          windows: { served: number; limit: number }[];
-        }>();
-        const full = stats.windows.slice(0, -1).map((w) => w.served / w.limit);
-        const total = perProcess * n;
-        // Ideal: every window full, the last one opened at once; the first window opens at the first call.
-        const ideal = (Math.ceil(total / LIMIT) - 1) * WINDOW_MS;
-        rows.push({
-          processes: n,
-          mode,
-          calls: total,
-          ok: results.reduce((a, r) => a + r.ok, 0),
-          tooMany: stats.byStatus['429'] ?? 0,
-          ratio: ideal > 0 ? elapsed / ideal : Number.NaN,
-          minShare: full.length ? Math.min(...full) : Number.NaN,
-          medianShare: full.length ? median(full) : Number.NaN,
-        });
-      } finally {
-        await server.stop();
-      }
-    }
-  }
-  return rows;
-}
+import { freePort, startRedis, stop } from '../test/cluster/redis.ts';
+import {
+  type CostRow,
+  cost,
+  type IdleResult,
+  idle,
+  LIMIT,
+  type OutageResult,
+  outage,
+  type ShareRow,
+  sharing,
+  WINDOW_MS,
+} from './cluster-runs.ts';
+import { mark, table } from './lib.ts';
 
 const pct = (x: number) => (Number.isNaN(x) ? '—' : `${Math.round(x * 100)} %`);
+const fixed = (x: number | undefined, digits = 1) => (x === undefined ? '—' : x.toFixed(digits));
 
-export function clusterTables(cost: CostRow[], share: ShareRow[]): string {
-  const off = cost.find((c) => c.mode === 'off')!;
-  return [
-    table(
-      ['limiter', 'calls/s (c = 16)', 'p50 ms', 'p99 ms', 'added p50 vs off'],
-      cost.map((c) => [
-        c.mode === 'off' ? '`rateLimit: false`' : c.mode === 'local' ? 'local (default)' : 'Redis',
-        String(Math.round(c.throughput)),
-        c.p50.toFixed(2),
-        c.p99.toFixed(2),
-        `${(c.p50 - off.p50).toFixed(2)} ms`,
-      ]),
-    ),
-    '',
-    table(
-      ['processes', 'limiter', 'calls ok', '429s', 'elapsed ÷ ideal', 'window used (min / median)'],
-      share.map((r) => [
-        String(r.processes),
-        r.mode === 'redis' ? 'Redis' : 'local only',
-        `${r.ok} / ${r.calls}`,
-        String(r.tooMany),
-        r.ratio.toFixed(2),
-        `${pct(r.minShare)} / ${pct(r.medianShare)}`,
-      ]),
-    ),
-  ].join('\n');
+export function shareTable(rows: readonly ShareRow[]): string {
+  return table(
+    ['processes', 'limiter', 'calls ok', '429s', 'elapsed ÷ ideal', 'window used (min / median)'],
+    rows.map((r) => [
+      String(r.processes),
+      r.mode === 'redis' ? 'Redis' : 'local only',
+      `${r.ok} / ${r.calls}`,
+      String(r.tooMany),
+      r.ratio.toFixed(2),
+      `${pct(r.minShare)} / ${pct(r.medianShare)}`,
+    ]),
+  );
+}
+
+export function outageTable(r: OutageResult): string {
+  return table(
+    ['measure', 'figure', 'target'],
+    [
+      ['calls settled', `${r.settled} / ${r.calls}`, `all ${mark(r.settled === r.calls)}`],
+      ['calls ok', `${r.ok} / ${r.calls}`, `all ${mark(r.ok === r.calls)}`],
+      ['429s before the kill', String(r.tooManyBefore), `0 ${mark(r.tooManyBefore === 0)}`],
+      [
+        '429s from the kill on (5 s outage / after the restart)',
+        `**${r.tooManyDuring + r.tooManyAfter}** (${r.tooManyDuring} / ${r.tooManyAfter})`,
+        `≤ 10 ${mark(r.tooManyDuring + r.tooManyAfter <= 10)}`,
+      ],
+      [
+        'processes that closed and exited (within 5 s of close())',
+        `${r.exited} / ${r.processes}`,
+        `all ${mark(r.exited === r.processes)}`,
+      ],
+      ['elapsed (until every replica closed, or 60 s)', `${r.elapsedS.toFixed(1)} s`, ''],
+    ],
+  );
+}
+
+export function costTable(rows: readonly CostRow[]): string {
+  const local = rows.find((r) => r.mode === 'local')!;
+  const name = { off: '`rateLimit: false`', local: 'local (default)', redis: 'Redis' } as const;
+  return table(
+    [
+      'limiter',
+      'calls/s (c = 64)',
+      '× local',
+      'p50 / p99 ms',
+      'EVALSHA per call',
+      'Redis commands per call',
+      'target',
+    ],
+    rows.map((r) => [
+      name[r.mode],
+      String(Math.round(r.throughput)),
+      (r.throughput / local.throughput).toFixed(2),
+      `${r.p50.toFixed(1)} / ${r.p99.toFixed(1)}`,
+      fixed(r.scriptsPerCall, 2),
+      fixed(r.commandsPerCall, 1),
+      r.mode === 'redis' ? `≥ 0.5 × local ${mark(r.throughput >= 0.5 * local.throughput)}` : '',
+    ]),
+  );
+}
+
+export function idleTable(r: IdleResult): string {
+  return table(
+    ['measure', 'figure', 'target'],
+    [
+      [
+        `Redis commands/s, ${r.buckets.toLocaleString('en')} idle buckets over ${r.idleSeconds} s (EVALSHA/s)`,
+        `**${r.commandsPerSecond.toFixed(1)}** (${r.scriptsPerSecond.toFixed(1)})`,
+        `0 ${mark(r.commandsPerSecond === 0)}`,
+      ],
+      [
+        'keys left after close(), past every window (per bucket)',
+        `${r.keys.toLocaleString('en')} (${(r.keys / r.buckets).toFixed(1)})`,
+        '',
+      ],
+      ['of which without a TTL', String(r.keysWithoutTtl), `0 ${mark(r.keysWithoutTtl === 0)}`],
+      [
+        'longest TTL left',
+        r.longestTtlS >= 3600 ? `${(r.longestTtlS / 3600).toFixed(1)} h` : `${r.longestTtlS.toFixed(0)} s`,
+        'short-lived',
+      ],
+    ],
+  );
+}
+
+const START = '<!-- cluster:start -->';
+const END = '<!-- cluster:end -->';
+
+/** Replaces the text between the cluster markers in bench/RESULTS.md (or appends a section with them). */
+function writeResults(text: string) {
+  const file = join(import.meta.dirname, 'RESULTS.md');
+  const current = readFileSync(file, 'utf8');
+  const block = `${START}\n${text}\n${END}`;
+  const next = current.includes(START)
+    ? current.replace(new RegExp(`${START}[\\s\\S]*?${END}`), () => block)
+    : `${current.trimEnd()}\n\n## Clustering (Redis)\n\n${block}\n`;
+  writeFileSync(file, next);
 }
 
 if (import.meta.main) {
+  const only = process.argv
+    .find((a) => a.startsWith('--only='))
+    ?.slice(7)
+    .split(',');
+  const wants = (part: string) => !only || only.includes(part);
+  const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+    console.error(`bench:cluster: ${name}…`);
+    const started = Date.now();
+    const result = await run();
+    console.error(`bench:cluster: ${name} done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    return result;
+  };
   const port = await freePort();
-  const redis = await startRedis(port);
+  let redis = await startRedis(port);
+  const parts: string[] = [];
   try {
-    const cost = await redisCost(port);
-    const share = await sharing(port);
-    console.log(clusterTables(cost, share));
+    if (wants('share')) {
+      const rows = await step('sharing', () => sharing(port));
+      parts.push(
+        `**N processes, one window** (${LIMIT} per ${WINDOW_MS / 1000} s, aligned; 160 calls in all, 4 at a time per process, started together; "window used": the share of each full window served):`,
+        '',
+        shareTable(rows),
+        '',
+      );
+    }
+    if (wants('cost')) {
+      const rows = await step('cost', () => cost(port));
+      parts.push(
+        '**Cost** (one process, 4,000 calls at concurrency 64, a window of 10,000,000; three interleaved rounds, medians; commands per call from `INFO commandstats`, commands inside scripts included):',
+        '',
+        costTable(rows),
+        '',
+      );
+    }
+    if (wants('idle')) {
+      const result = await step('idle', () => idle(port));
+      parts.push(
+        '**Idle load** (one process, 2,000 buckets — one bearer token each, one call each, windows of 4 s — then 10 s with no call):',
+        '',
+        idleTable(result),
+        '',
+      );
+    }
+    if (wants('outage')) {
+      const run = await step('outage', () => outage(port, redis));
+      redis = run.redis;
+      parts.push(
+        `**Outage** (4 processes, 200 calls, ${LIMIT} per ${WINDOW_MS / 1000} s; redis-server SIGKILLed once 100 calls settled, restarted empty 5 s later):`,
+        '',
+        outageTable(run.result),
+        '',
+      );
+    }
   } finally {
     await stop(redis);
   }
+  const text = parts.join('\n').trimEnd();
+  console.log(text);
+  if (process.argv.includes('--write')) writeResults(text);
 }

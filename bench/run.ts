@@ -5,7 +5,6 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { abort, abortTable } from './abort.ts';
 import { requestsOverTime } from './chart.ts';
-import { clusterTables, redisCost, sharing } from './cluster.ts';
 import { goodput, goodputTable, LIMIT, WINDOW_MS } from './goodput.ts';
 import { memory, memoryTable } from './memory.ts';
 import { outage, outageTable } from './outage.ts';
@@ -33,19 +32,6 @@ const outageRows = await step('outage', () => outage());
 const abortRows = await step('abort', () => abort());
 const memoryResult = await step('memory', () => memory());
 const goodputRows = await step('goodput', () => goodput());
-const clusterText = await step('clustering', async () => {
-  const { freePort, startRedis, stop } = await import('../test/scheduler/redis-server.ts');
-  const port = await freePort();
-  const redis = await startRedis(port);
-  try {
-    return clusterTables(await redisCost(port), await sharing(port));
-  } finally {
-    await stop(redis);
-  }
-});
-
-const CLUSTER_INTRO =
-  'Each figure from `bench/cluster.ts` (separate Node processes, a real redis-server on loopback). First table: one process, 2,000 calls at concurrency 16 to an endpoint far from its limit, three interleaved rounds. Second: N processes share one window (30 per 2 s, 120 calls in all, 4 at a time each), started together; "window used" is the share of each full window served.';
 const colors = ['#1f77b4', '#ff7f0e', '#2ca02c'];
 writeFileSync(
   join(import.meta.dirname, 'goodput.svg'),
@@ -83,17 +69,14 @@ const text = [
   '',
   memoryTable(memoryResult),
   '',
-  '## 6. Clustering (Redis)',
-  '',
-  CLUSTER_INTRO,
-  '',
-  clusterText,
-  '',
 ].join('\n');
 const file = join(import.meta.dirname, 'RESULTS.md');
-// The bundle-size section is written by `npm run size -- --write` (scripts/bundle-size.ts): kept as it was.
-const kept = existsSync(file)
-  ? (/\n## Bundle size\n[\s\S]*?<!-- bundle-size:end -->\n/.exec(readFileSync(file, 'utf8'))?.[0] ?? '')
-  : '';
+// The clustering section is written by `npm run bench:cluster -- --write` (bench/cluster.ts), the bundle-size
+// section by `npm run size -- --write` (scripts/bundle-size.ts): both kept as they were.
+const current = existsSync(file) ? readFileSync(file, 'utf8') : '';
+const keep = (pattern: RegExp) => pattern.exec(current)?.[0] ?? '';
+const kept =
+  keep(/## 6\. Clustering \(Redis\)\n[\s\S]*?<!-- cluster:end -->\n/) +
+  keep(/\n## Bundle size\n[\s\S]*?<!-- bundle-size:end -->\n/);
 writeFileSync(file, text + kept);
 console.log(text);
