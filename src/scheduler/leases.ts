@@ -105,7 +105,9 @@ export class Leases {
         lease.pending = false;
         // Redis refused or the connection dropped: while it still counts as up, try again shortly; once it is
         // down, the fallback share feeds the bucket (down()).
-        if (epoch === this.#epoch && !this.#host.closed()) this.#wake(bucket, lease.pollMs);
+        if (epoch !== this.#epoch || this.#host.closed()) return;
+        this.#wake(bucket, lease.pollMs);
+        lease.pollMs = Math.min(POLL_MAX_MS, lease.pollMs * 2);
       },
     );
   }

@@ -1,10 +1,11 @@
 import { raceSignal } from '../utils/abort.ts';
 import { type Limiter, localLimiter, setReservoir, takeToken, waiting } from './bottleneck.ts';
 import { type Bucket, BucketTable, newBucket } from './buckets.ts';
-import { Leases, newLease } from './leases.ts';
+import type { RedisStore } from './connection.ts';
+import type { Leases } from './leases.ts';
 import { closedRejection, LimiterRejection, queueCall, type WaitOptions } from './queue.ts';
-import { openRedisStore, type RedisOption, type RedisStore } from './redis.ts';
-import { redisKey, SharedCount } from './shared.ts';
+import { type Cluster, loadCluster, type RedisOption } from './redis.ts';
+import type { SharedCount } from './shared.ts';
 import { runInSlot } from './slots.ts';
 import type { LimiterOptions, Observed, ScheduleOptions } from './types.ts';
 import { type LimiterEvent, observe, type WindowHost } from './windows.ts';
@@ -34,7 +35,9 @@ export class RateLimiter {
   #store: RedisStore | undefined;
   #shared: SharedCount | undefined;
   #opening: Promise<RedisStore> | undefined;
-  readonly #leases: Leases;
+  /** With Redis: the module only it needs, and the leases (both from the first call on). */
+  #cluster: Cluster | undefined;
+  #leases: Leases | undefined;
   #queued = 0;
   #closed = false;
   #jobIds = 0;
@@ -50,12 +53,11 @@ export class RateLimiter {
     };
     this.#buckets = new BucketTable(options.maxBuckets, () => {});
     const shared = () => (this.#store?.up && !this.#closed ? this.#shared : undefined);
-    this.#leases = new Leases({ resetMarginMs: options.resetMarginMs, shared, closed: () => this.#closed });
     this.#host = {
       resetMarginMs: options.resetMarginMs,
       rateLimitBaseDelayMs: options.rateLimitBaseDelayMs,
       setReservoir: (bucket, reservoir) => this.#setReservoir(bucket, reservoir),
-      shared: (bucket) => (bucket.lease && shared() ? this.#leases.window(bucket) : undefined),
+      shared: (bucket) => (bucket.lease && shared() ? this.#leases?.window(bucket) : undefined),
       emit: this.#emit,
       closed: () => this.#closed,
       limiter: (bucket, make) => (make ? this.#limiter(bucket) : bucket.local),
@@ -91,10 +93,17 @@ export class RateLimiter {
 
   #openStore(redis: RedisOption): Promise<RedisStore> {
     // close() awaits this too, and closes the store after it is wired.
-    this.#opening ??= openRedisStore(redis, (up, reason) => this.#storeChanged(up, reason)).then((store) => {
+    this.#opening ??= loadCluster().then(async (cluster) => {
+      const store = await cluster.openRedisStore(redis, (up, reason) => this.#storeChanged(up, reason));
+      this.#cluster = cluster;
       this.#store = store;
       // This process's id among those sharing a window (a share while Redis is down): drawn here, not at import.
-      this.#shared = new SharedCount(store, Math.random().toString(36).slice(2, 10));
+      this.#shared = new cluster.SharedCount(store, Math.random().toString(36).slice(2, 10));
+      this.#leases = new cluster.Leases({
+        resetMarginMs: this.#options.resetMarginMs,
+        shared: () => (store.up && !this.#closed ? this.#shared : undefined),
+        closed: () => this.#closed,
+      });
       if (this.#closed) void store.close();
       return store;
     });
@@ -104,9 +113,9 @@ export class RateLimiter {
   /** Redis went away, or came back. Calls stay where they wait; only where their units come from changes. */
   #storeChanged(up: boolean, reason: string): void {
     if (this.#closed) return;
-    if (up) this.#leases.up(this.#buckets.values());
+    if (up) this.#leases?.up(this.#buckets.values());
     else {
-      this.#leases.down(this.#buckets.values(), Date.now());
+      this.#leases?.down(this.#buckets.values(), Date.now());
       if (this.#options.onUnavailable === 'fail') {
         const refused = new LimiterRejection(
           'store-unavailable',
@@ -130,7 +139,7 @@ export class RateLimiter {
       newBucket(
         key,
         endpoint === undefined ? 0 : this.#options.minIntervalMs(endpoint),
-        this.#options.redis ? newLease(redisKey(this.#options.prefix, key)) : undefined,
+        this.#cluster?.newLease(this.#cluster.redisKey(this.#options.prefix, key)),
         now,
       ),
     );
@@ -207,14 +216,14 @@ export class RateLimiter {
         return () => this.#waiting.delete(refuse);
       },
     });
-    this.#leases.feed(bucket);
+    this.#leases?.feed(bucket);
     return queued;
   }
 
   /** Runs an admitted call (through the global concurrency bound, if any) and feeds its outcome to the bucket. */
   async #run<T extends Observed>(bucket: Bucket, options: WaitOptions, job: () => Promise<T>): Promise<T> {
     bucket.inflight++;
-    if (bucket.lease && !this.#store?.up) this.#leases.usedWhileDown(bucket);
+    if (bucket.lease && !this.#store?.up) this.#leases?.usedWhileDown(bucket);
     try {
       const value = Number.isFinite(this.#options.maxConcurrent)
         ? await this.#slot(options, job)
@@ -227,7 +236,7 @@ export class RateLimiter {
     } finally {
       bucket.inflight--;
       bucket.lastUsed = Date.now();
-      if (bucket.lease && bucket.inflight === 0 && bucket.waiting === 0) this.#leases.quiet(bucket);
+      if (bucket.lease && bucket.inflight === 0 && bucket.waiting === 0) this.#leases?.quiet(bucket);
     }
   }
 
@@ -260,7 +269,7 @@ export class RateLimiter {
   #refuseAll(rejection: LimiterRejection): void {
     for (const refuse of [...this.#waiting]) refuse(rejection);
     const buckets = [...this.#buckets.values()];
-    this.#leases.stop(buckets);
+    this.#leases?.stop(buckets);
     this.#buckets.clear();
     for (const bucket of buckets) {
       if (bucket.timer) clearTimeout(bucket.timer);

@@ -1,5 +1,5 @@
 import { authIdentity } from './bucket.ts';
-import type { RedisStore, Script } from './redis.ts';
+import type { RedisStore, Script } from './connection.ts';
 
 /**
  * The shared count: one Redis hash per bucket, `{prefix}:{hash of the bucket}`, holding what is left of the

@@ -10,7 +10,7 @@ import type { Grant, SharedCount } from '../../src/scheduler/shared.ts';
 const MARGIN = 250;
 type Take = { want: number; fill: number; debit: number; at: number };
 
-function setup(grants: Partial<Grant>[]) {
+function setup(grants: (Partial<Grant> | { fail: true })[]) {
   const takes: Take[] = [];
   const gives: { id: string; units: number }[] = [];
   let up = true;
@@ -18,6 +18,7 @@ function setup(grants: Partial<Grant>[]) {
     take: async (_key: string, want: number, fill: number, debit: number) => {
       takes.push({ want, fill, debit, at: Date.now() });
       const next = grants.shift() ?? { granted: 0 };
+      if ('fail' in next) throw new Error('NOPERM this user has no permissions to run the evalsha command');
       return {
         granted: 0,
         remaining: 0,
@@ -188,5 +189,16 @@ describe('Redis down: each process takes its share', () => {
     // The unit used while down is taken off the window it belonged to.
     expect(takes).toEqual([{ want: 2, fill: 1, debit: 1, at: expect.any(Number) }]);
     expect(await reservoir(bucket)).toBe(1);
+  });
+});
+
+describe('a take Redis refuses', () => {
+  it('is tried again at 50, 100, 200 … ms while Redis counts as up (the calls keep waiting)', async () => {
+    const { takes, leases, bucket } = setup(Array(4).fill({ fail: true }));
+    bucket.waiting = 1;
+    leases.feed(bucket);
+    await vi.advanceTimersByTimeAsync(50 + 100 + 200 + 1);
+    const gaps = takes.slice(1).map((t, i) => t.at - takes[i]!.at);
+    expect(gaps).toEqual([50, 100, 200]);
   });
 });

@@ -3,7 +3,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openRedisStore, type RedisClientLike } from '../../src/scheduler/redis.ts';
+import { openRedisStore } from '../../src/scheduler/connection.ts';
+import type { RedisClientLike } from '../../src/scheduler/redis.ts';
 import { PROBE_TTL_MS, redisKey, SharedCount, WINDOW_TTL_MS } from '../../src/scheduler/shared.ts';
 import { freePort, startRedis, stop } from './redis-server.ts';
 
