@@ -58,7 +58,7 @@ export interface RetryBudgetOption {
 }
 
 export interface RateLimitRedisOption extends RedisOption {
-  /** Prefix of every key calmfetch and Bottleneck write in Redis. @default 'calmfetch' */
+  /** Prefix of every key calmfetch writes in Redis. @default 'calmfetch' */
   readonly prefix?: string;
   /** The longest any Redis wait may take before the limiter falls back. @default 2000 */
   readonly timeoutMs?: number;
@@ -75,7 +75,7 @@ export interface RateLimitOptions {
   readonly resetMarginMs?: number;
   /** Overrides the bucket key (default: method + endpoint template + a hash of the credentials). */
   readonly bucket?: (request: BucketRequest) => string;
-  /** Shares the limiters across processes through Redis (Bottleneck's ioredis datastore). */
+  /** Shares each bucket's window across processes through a count in Redis (ioredis). */
   readonly redis?: RateLimitRedisOption;
   /**
    * Minimum spacing of one bucket's calls, per endpoint (`'GET /2/tweets/search/all': 1000`), merged over the

@@ -4,9 +4,9 @@
  * by test/scheduler/bottleneck.test.ts: a different build disables the shortcuts here (each falls back to
  * Bottleneck's own path) rather than corrupting a count.
  *
- * Without Redis, the `light` build is loaded (no clustering code, no `require` of Redis clients); the full build
- * comes in through a dynamic import only when Redis is configured. Nothing here runs before a limiter is made, so
- * a client made at module scope (Cloudflare Workers) creates no timer and draws no random number.
+ * Only the `light` build is loaded (no clustering code, no `require` of Redis clients), also with Redis: calls wait
+ * in a local limiter in every mode, and Redis holds only the shared count (shared.ts). Nothing here runs before a
+ * limiter is made, so a client made at module scope (Cloudflare Workers) creates no timer and draws no random number.
  */
 import type Bottleneck from 'bottleneck';
 import Light from 'bottleneck/light.js';
@@ -59,21 +59,6 @@ export function localLimiter(options: Bottleneck.ConstructorOptions): Limiter {
   return limiter;
 }
 
-let full: Promise<BottleneckClass> | undefined;
-/**
- * The full build (clustering), loaded once, only when Redis is configured. The specifier is a variable so that
- * bundlers leave it to the runtime: Redis needs Node, Bun or Deno (ioredis speaks TCP), and a browser or
- * `--platform=neutral` bundle must not carry (or fail to resolve) the clustering code.
- * @internal
- */
-export function loadClustered(): Promise<BottleneckClass> {
-  const specifier = 'bottleneck';
-  full ??= import(/* webpackIgnore: true */ /* @vite-ignore */ specifier).then(
-    (m: { default?: BottleneckClass }) => (m.default ?? m) as BottleneckClass,
-  );
-  return full;
-}
-
 /**
  * The fast path: with nothing received or queued in a local limiter and its next start due, takes one unit of
  * its reservoir and moves its next start by `minTime`, exactly as its register step does (same fields, same
@@ -123,6 +108,28 @@ export function space(
     return Promise.resolve();
   }
   return settle(limiter.updateSettings({ minTime }));
+}
+
+/**
+ * Empties a local limiter's reservoir at once and returns what it held (0 when unlimited, or not the pinned build):
+ * the units of a lease nobody is waiting for, given back to the shared count.
+ * @internal
+ */
+export function drainReservoir(limiter: Bottleneck): number {
+  const settings = internals(limiter)._store?.storeOptions;
+  if (!pinned || internals(limiter).datastore !== 'local' || !settings) return 0;
+  const reservoir = settings.reservoir;
+  if (typeof reservoir !== 'number' || !(reservoir > 0)) return 0;
+  settings.reservoir = 0;
+  return reservoir;
+}
+
+/**
+ * Adds units to the reservoir (a lease); Bottleneck starts the calls they allow.
+ * @internal
+ */
+export function addReservoir(limiter: Bottleneck, units: number): Promise<void> {
+  return settle(limiter.incrementReservoir(units));
 }
 
 /**

@@ -7,7 +7,8 @@ import { type Limiter, waiting } from './bottleneck.ts';
 export const IDLE_MS = 10 * 60_000;
 
 /**
- * One bucket's state: what the limiter knows of its window, and its Bottleneck limiter in each store.
+ * One bucket's state: what the limiter knows of its window, its Bottleneck limiter (where its calls wait, in every
+ * mode), and with Redis its lease of the shared count.
  * @internal
  */
 export interface Bucket {
@@ -34,16 +35,43 @@ export interface Bucket {
   spacing: number;
   lastUsed: number;
   local: Limiter | undefined;
-  shared: Limiter | undefined;
-  /**
-   * Created while the shared store was in use, and not yet answered: other processes may be counting this bucket
-   * already, in which case this process's first answer is not a probe's (their calls were in flight beside it).
-   */
-  joining: boolean;
+  /** With Redis: the bucket's lease of the shared count (see leases.ts); undefined without Redis. */
+  lease: Lease | undefined;
+}
+
+/**
+ * What a bucket knows of the shared count (Redis), and its lease in progress.
+ * @internal
+ */
+export interface Lease {
+  /** The bucket's key in Redis (`{prefix}:{hash of the bucket}`). */
+  readonly key: string;
+  /** A take is on its way to Redis. */
+  pending: boolean;
+  /** When the next take goes (the window reopens, a hold ends, a probe may have answered). */
+  timer: ReturnType<typeof setTimeout> | undefined;
+  /** The current poll interval while a probe elsewhere has not answered (doubles, up to 1 s). */
+  pollMs: number;
+  /** The window the units in the reservoir came from: they go back only into it. */
+  window: string;
+  /** Units left in the shared window at the last answer (Infinity: not known). */
+  left: number;
+  /** Units this process leased from window `window`. */
+  taken: number;
+  /** When the last units were granted (epoch ms). */
+  grantedAt: number;
+  /** The most processes seen taking from one window of the bucket (at least 1): the share of each while Redis is down. */
+  processes: number;
+  /** What the next window opens with when this process creates it: its limit, or undefined for one probe. */
+  fill: number | undefined;
+  /** Units used while Redis was down, taken off window `window` when it comes back. */
+  debit: number;
+  /** The last take found the window waiting for a probe's answer (this process's answer sets the count). */
+  probing: boolean;
 }
 
 /** @internal */
-export function newBucket(key: string, minIntervalMs: number, joining: boolean, now: number): Bucket {
+export function newBucket(key: string, minIntervalMs: number, lease: Lease | undefined, now: number): Bucket {
   return {
     key,
     minIntervalMs,
@@ -61,8 +89,7 @@ export function newBucket(key: string, minIntervalMs: number, joining: boolean, 
     spacing: minIntervalMs,
     lastUsed: now,
     local: undefined,
-    shared: undefined,
-    joining,
+    lease,
   };
 }
 
@@ -123,6 +150,8 @@ export class BucketTable {
       bucket.spentUntil <= now &&
       bucket.roomStreak === 0 &&
       bucket.bareStreak === 0 &&
+      !bucket.lease?.pending &&
+      bucket.lease?.timer === undefined &&
       (bucket.local === undefined || waiting(bucket.local) === 0)
     );
   }
@@ -131,8 +160,7 @@ export class BucketTable {
     this.#map.delete(bucket.key);
     if (bucket.timer) clearTimeout(bucket.timer);
     bucket.timer = undefined;
-    // A shared limiter is registered with the connection: unregister it (its Redis keys expire on their own).
-    if (bucket.shared) void Promise.resolve(bucket.shared.disconnect(false)).catch(() => {});
+    if (bucket.lease?.timer) clearTimeout(bucket.lease.timer);
   }
 
   #sweep(now: number, idleMs: number): void {

@@ -1,70 +1,46 @@
-import type { Classification } from '../classify/classify.ts';
 import { raceSignal } from '../utils/abort.ts';
 import { type Limiter, localLimiter, setReservoir, takeToken, waiting } from './bottleneck.ts';
 import { type Bucket, BucketTable, newBucket } from './buckets.ts';
+import type { RedisStore } from './connection.ts';
+import type { Leases } from './leases.ts';
 import { closedRejection, LimiterRejection, queueCall, type WaitOptions } from './queue.ts';
-import { openRedisStore, type RedisOption, type RedisStore } from './redis.ts';
-import { runInSlot, SubmissionWatch } from './slots.ts';
+import { type Cluster, loadCluster, type RedisOption } from './redis.ts';
+import type { SharedCount } from './shared.ts';
+import { runInSlot } from './slots.ts';
+import type { LimiterOptions, Observed, ScheduleOptions } from './types.ts';
 import { type LimiterEvent, observe, type WindowHost } from './windows.ts';
 
 export { LimiterRejection } from './queue.ts';
 
 export type { LimiterEvent } from './windows.ts';
 
-/** @internal */
-export interface LimiterOptions {
-  readonly maxConcurrent: number;
-  readonly highWater: number;
-  readonly resetMarginMs: number;
-  /** The Redis option as given: the store (and Bottleneck's full build) are opened on the first call. */
-  readonly redis: RedisOption | undefined;
-  readonly onUnavailable: 'local' | 'fail';
-  readonly timeoutMs: number;
-  readonly prefix: string;
-  /** `retry.rateLimitBaseDelayMs`: how long a bare 420/429 (no time given) holds its bucket, doubling after. */
-  readonly rateLimitBaseDelayMs: number;
-  /** The minimum spacing of an endpoint's calls (`GET /2/tweets/search/all` → 1000), 0 for none. */
-  readonly minIntervalMs: (endpoint: string) => number;
-  /** Buckets kept at most; beyond it the least recently created idle ones are dropped. */
-  readonly maxBuckets: number;
-}
-
 /**
- * How a call is scheduled: its waits, and its endpoint (method + template) for the bucket's spacing.
- * @internal
- */
-export interface ScheduleOptions extends WaitOptions {
-  readonly endpoint?: string;
-}
-
-/** How long Redis keeps a bucket nobody uses (Bottleneck refreshes it on every call). */
-const SHARED_TTL_MS = 60 * 60_000;
-
-/** @internal */
-export interface Observed {
-  readonly classification: Classification;
-}
-
-/**
- * Proactive rate limiting: one Bottleneck limiter per bucket (method + endpoint template + credential hash), in a
- * table this class owns (idle buckets pruned, a cap). Each bucket's reservoir follows X's window: a probe finds
+ * Proactive rate limiting: one local Bottleneck limiter per bucket (method + endpoint template + credential hash),
+ * in a table this class owns (idle buckets pruned, a cap). Each bucket's reservoir follows X's window: a probe finds
  * it, the reservoir counts the calls, a refill opens the next window at its reset; every window the headers
- * report spent, and every 420/429, holds the bucket (see rules.ts). With Redis, the reservoirs live in Redis and
- * the refill of each window happens once across every process. Nothing is created before the first call.
+ * report spent, and every 420/429, holds the bucket (see rules.ts). With Redis, calls still wait in the local
+ * limiter; Redis holds only each window's shared count, and the reservoir is fed by leases from it (leases.ts,
+ * shared.ts). Nothing is created before the first call.
+ *
+ * The connection is one small state machine (redis.ts): open → up ⇄ down → closed. Down, each process limits itself
+ * to its share of what was left; back up, it leases again; closed, every waiting call settles at once, no event
+ * follows, no timer or listener is left.
  * @internal
  */
 export class RateLimiter {
   readonly #options: LimiterOptions;
   readonly #emit: (event: LimiterEvent) => void;
   readonly #buckets: BucketTable;
-  readonly #gates = new Map<string, number>();
   #global: Limiter | undefined;
   #store: RedisStore | undefined;
+  #shared: SharedCount | undefined;
   #opening: Promise<RedisStore> | undefined;
+  /** With Redis: the module only it needs, and the leases (both from the first call on). */
+  #cluster: Cluster | undefined;
+  #leases: Leases | undefined;
   #queued = 0;
   #closed = false;
   #jobIds = 0;
-  readonly #watch: SubmissionWatch;
   readonly #host: WindowHost;
   /** How to refuse each call queued now (reset() does). */
   readonly #waiting = new Set<(rejection: LimiterRejection) => void>();
@@ -75,19 +51,16 @@ export class RateLimiter {
     this.#emit = (event) => {
       if (!this.#closed) emit(event);
     };
-    this.#buckets = new BucketTable(options.maxBuckets, (now) => {
-      for (const [gate, expires] of this.#gates) if (expires < now) this.#gates.delete(gate);
-    });
-    this.#watch = new SubmissionWatch(options.timeoutMs, () => this.#store?.up === true);
+    this.#buckets = new BucketTable(options.maxBuckets, () => {});
+    const shared = () => (this.#store?.up && !this.#closed ? this.#shared : undefined);
     this.#host = {
       resetMarginMs: options.resetMarginMs,
       rateLimitBaseDelayMs: options.rateLimitBaseDelayMs,
       setReservoir: (bucket, reservoir) => this.#setReservoir(bucket, reservoir),
-      gate: (name, ttlMs) => this.#gate(name, ttlMs),
+      shared: (bucket) => (bucket.lease && shared() ? this.#leases?.window(bucket) : undefined),
       emit: this.#emit,
       closed: () => this.#closed,
-      limiter: (bucket, make) =>
-        make ? this.#limiter(bucket) : this.#store?.up ? bucket.shared : bucket.local,
+      limiter: (bucket, make) => (make ? this.#limiter(bucket) : bucket.local),
     };
   }
 
@@ -120,34 +93,36 @@ export class RateLimiter {
 
   #openStore(redis: RedisOption): Promise<RedisStore> {
     // close() awaits this too, and closes the store after it is wired.
-    this.#opening ??= openRedisStore(redis).then((store) => {
+    this.#opening ??= loadCluster().then(async (cluster) => {
+      const store = await cluster.openRedisStore(redis, (up, reason) => this.#storeChanged(up, reason));
+      this.#cluster = cluster;
       this.#store = store;
-      store.onStatus((up, reason) => this.#storeChanged(up, reason));
+      // This process's id among those sharing a window (a share while Redis is down): drawn here, not at import.
+      this.#shared = new cluster.SharedCount(store, Math.random().toString(36).slice(2, 10));
+      this.#leases = new cluster.Leases({
+        resetMarginMs: this.#options.resetMarginMs,
+        shared: () => (store.up && !this.#closed ? this.#shared : undefined),
+        closed: () => this.#closed,
+      });
+      if (this.#closed) void store.close();
       return store;
     });
     return this.#opening;
   }
 
-  /**
-   * The store changed (Redis went away, or came back): what the other store knew is stale, so every bucket finds
-   * its window again with one probe — or stays held, when it is known to be held until a time.
-   */
+  /** Redis went away, or came back. Calls stay where they wait; only where their units come from changes. */
   #storeChanged(up: boolean, reason: string): void {
-    if (up) {
-      // A Redis that comes back may have lost everything (a restart): the old limiters' registrations died with
-      // it. Their queued calls move (reroute), and each bucket gets a fresh shared limiter on its next call.
-      for (const bucket of this.#buckets.values()) {
-        const stale = bucket.shared;
-        bucket.shared = undefined;
-        if (stale) void stale.stop({ dropWaitingJobs: true }).catch(() => {});
+    if (this.#closed) return;
+    if (up) this.#leases?.up(this.#buckets.values());
+    else {
+      this.#leases?.down(this.#buckets.values(), Date.now());
+      if (this.#options.onUnavailable === 'fail') {
+        const refused = new LimiterRejection(
+          'store-unavailable',
+          'the shared rate-limit store (Redis) became unavailable',
+        );
+        for (const refuse of [...this.#waiting]) refuse(refused);
       }
-    }
-    const now = Date.now();
-    for (const bucket of this.#buckets.values()) {
-      if (bucket.mode === 'unlimited') continue;
-      bucket.mode = 'probe';
-      bucket.reset = 0;
-      void this.#setReservoir(bucket, bucket.spentUntil > now ? 0 : 1);
     }
     this.#emit(
       up
@@ -164,29 +139,21 @@ export class RateLimiter {
       newBucket(
         key,
         endpoint === undefined ? 0 : this.#options.minIntervalMs(endpoint),
-        this.#store?.up === true,
+        this.#cluster?.newLease(this.#cluster.redisKey(this.#options.prefix, key)),
         now,
       ),
     );
   }
 
-  /** The bucket's limiter in the store in use, made on first need. */
+  /** The bucket's local limiter, made on first need: with Redis up its reservoir starts empty (leases feed it). */
   #limiter(bucket: Bucket): Limiter {
-    const store = this.#store;
-    if (store?.up) {
-      bucket.shared ??= new store.Bottleneck({
-        datastore: 'ioredis',
-        connection: store.connection,
-        id: `${this.#options.prefix}-${bucket.key}`,
-        clearDatastore: false,
-        reservoir: 1,
-        minTime: bucket.spacing,
-        timeout: SHARED_TTL_MS,
-      });
-      return bucket.shared;
-    }
     bucket.local ??= localLimiter({
-      reservoir: bucket.mode === 'unlimited' ? null : bucket.spentUntil > Date.now() ? 0 : 1,
+      reservoir:
+        bucket.mode === 'unlimited'
+          ? null
+          : bucket.spentUntil > Date.now() || (bucket.lease && this.#store?.up)
+            ? 0
+            : 1,
       minTime: bucket.spacing,
     });
     return bucket.local;
@@ -225,13 +192,9 @@ export class RateLimiter {
   #enqueue<T extends Observed>(bucket: Bucket, options: ScheduleOptions, job: () => Promise<T>): Promise<T> {
     if (options.signal?.aborted) return Promise.reject(options.signal.reason);
     const limiter = this.#limiter(bucket);
-    // Only an in-memory limiter can admit at once (takeToken says no to a Redis one).
     if (takeToken(limiter)) return this.#run(bucket, options, job);
-    const shared = limiter === bucket.shared;
-    const redis = this.#store;
-    return queueCall<T>({
+    const queued = queueCall<T>({
       limiter,
-      shared,
       options,
       id: `calmfetch-${++this.#jobIds}`,
       start: () => this.#run(bucket, options, job),
@@ -247,29 +210,20 @@ export class RateLimiter {
               () => {},
               () => {},
             ),
-      onDown: redis ? (reroute) => redis.onDown(reroute) : undefined,
-      watch: (id, reroute) => this.#watch.watch(limiter, id, reroute),
-      reroute: () => {
-        if (this.#options.onUnavailable === 'fail')
-          return Promise.reject(
-            new LimiterRejection(
-              'store-unavailable',
-              'the shared rate-limit store (Redis) became unavailable',
-            ),
-          );
-        return this.#enqueue(bucket, options, job);
-      },
       closed: () => this.#closed,
       register: (refuse) => {
         this.#waiting.add(refuse);
         return () => this.#waiting.delete(refuse);
       },
     });
+    this.#leases?.feed(bucket);
+    return queued;
   }
 
   /** Runs an admitted call (through the global concurrency bound, if any) and feeds its outcome to the bucket. */
   async #run<T extends Observed>(bucket: Bucket, options: WaitOptions, job: () => Promise<T>): Promise<T> {
     bucket.inflight++;
+    if (bucket.lease && !this.#store?.up) this.#leases?.usedWhileDown(bucket);
     try {
       const value = Number.isFinite(this.#options.maxConcurrent)
         ? await this.#slot(options, job)
@@ -282,6 +236,7 @@ export class RateLimiter {
     } finally {
       bucket.inflight--;
       bucket.lastUsed = Date.now();
+      if (bucket.lease && bucket.inflight === 0 && bucket.waiting === 0) this.#leases?.quiet(bucket);
     }
   }
 
@@ -293,65 +248,46 @@ export class RateLimiter {
     return runInSlot(this.#global, options, job, count, () => this.#closed);
   }
 
-  /** Only the active store: when the store changes, #storeChanged has every bucket find its window there again. */
+  /** The local reservoir. While Redis is down, what a process would give itself alone is split by its share. */
   #setReservoir(bucket: Bucket, reservoir: number | null): Promise<void> {
+    const lease = bucket.lease;
+    if (lease && reservoir !== null && reservoir > 0 && this.#store && !this.#store.up)
+      reservoir = Math.max(1, Math.floor(reservoir / lease.processes));
     return setReservoir(this.#limiter(bucket), reservoir);
   }
 
-  /** True for exactly one caller per name (per process locally; across processes with Redis). */
-  async #gate(name: string, ttlMs: number): Promise<boolean> {
-    // Without Redis each name comes up once per bucket and window: the gate has nothing to arbitrate.
-    if (!this.#options.redis) return true;
-    const ttl = Math.max(1000, Math.min(ttlMs + 60_000, 48 * 3_600_000));
-    const store = this.#store;
-    if (store?.up) {
-      const won = await store.once(`${this.#options.prefix}:gate:${name}`, ttl, this.#options.timeoutMs);
-      if (won !== undefined) return won;
-    }
-    if (this.#gates.has(name)) return false;
-    this.#gates.set(name, Date.now() + ttl);
-    return true;
-  }
-
   /**
-   * Forgets every window learnt (buckets, holds, refill timers, gates) and refuses the calls queued now, for tests
-   * that share one client (`client.resetRateLimits()`). With Redis, each known bucket reopens to one probe.
+   * Forgets every window learnt (buckets, holds, refill timers) and refuses the calls queued now, for tests that
+   * share one client (`client.resetRateLimits()`). With Redis, the shared counts stay (they are the cluster's).
    */
   async reset(): Promise<void> {
     const refused = new LimiterRejection('reset', 'the rate limits were reset (client.resetRateLimits())');
-    for (const refuse of [...this.#waiting]) refuse(refused);
+    this.#refuseAll(refused);
+  }
+
+  /** Refuses every waiting call with `rejection`, then forgets every bucket and stops its timers. */
+  #refuseAll(rejection: LimiterRejection): void {
+    for (const refuse of [...this.#waiting]) refuse(rejection);
     const buckets = [...this.#buckets.values()];
+    this.#leases?.stop(buckets);
     this.#buckets.clear();
-    this.#gates.clear();
     for (const bucket of buckets) {
       if (bucket.timer) clearTimeout(bucket.timer);
       // Stopped, not awaited: their queues hold only refused calls now, and Bottleneck's stop waits on its own
       // timers, which a test's fake clock would never run.
-      if (bucket.local) void bucket.local.stop({ dropWaitingJobs: true }).catch(() => {});
-      if (bucket.shared && this.#store?.up) await setReservoir(bucket.shared, 1);
+      if (bucket.local && waiting(bucket.local) > 0)
+        void bucket.local.stop({ dropWaitingJobs: true }).catch(() => {});
     }
   }
 
-  /** Stops every timer and, if calmfetch opened it, the Redis connection. Queued calls are rejected. */
+  /**
+   * Settles every waiting call at once (the closed rejection), stops every timer, removes every listener calmfetch
+   * put on a Redis client and closes a connection it opened. Nothing is emitted after it.
+   */
   async close(): Promise<void> {
     this.#closed = true;
-    const stops: Promise<unknown>[] = [];
-    for (const bucket of this.#buckets.values()) {
-      if (bucket.timer) clearTimeout(bucket.timer);
-      // Only limiters with calls waiting need stopping (their calls are rejected); the rest hold nothing. Bottleneck's
-      // stop() also waits for the jobs it is running (calls on the wire): close() does not wait for those, only for
-      // what Redis must be told before the connection closes.
-      for (const limiter of [bucket.local, bucket.shared]) {
-        if (!limiter || waiting(limiter) === 0) continue;
-        const stopped = limiter.stop({ dropWaitingJobs: true }).catch(() => {});
-        if (limiter === bucket.shared) stops.push(stopped);
-      }
-    }
+    this.#refuseAll(closedRejection());
     void this.#global?.stop({ dropWaitingJobs: true }).catch(() => {});
-    this.#buckets.clear();
-    this.#gates.clear();
-    this.#watch.clear();
-    await Promise.all(stops);
     await this.#opening?.then(
       (store) => store.close(),
       () => {},

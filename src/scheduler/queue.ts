@@ -32,8 +32,6 @@ export interface WaitOptions {
  */
 export interface QueueContext<T> {
   readonly limiter: Limiter;
-  /** True when `limiter` is the shared (Redis) one: a call still queued there moves when Redis goes. */
-  readonly shared: boolean;
   readonly options: WaitOptions;
   /** Runs the call once Bottleneck lets it start. */
   readonly start: () => Promise<T>;
@@ -43,12 +41,6 @@ export interface QueueContext<T> {
   readonly count: (delta: 1 | -1) => void;
   /** Called when a call cancelled while queued reaches the front: gives its reservoir unit back. */
   readonly giveBack: () => Promise<void>;
-  /** Registers the hook that moves this call when Redis goes; returns its removal. */
-  readonly onDown: ((reroute: () => void) => (() => void) | undefined) | undefined;
-  /** Registers the submission watch of a shared limiter (a Redis that does not answer). */
-  readonly watch: ((id: string, reroute: () => void) => void) | undefined;
-  /** Where a rerouted call goes (the local limiter, or a rejection). */
-  readonly reroute: () => Promise<T>;
   readonly closed: () => boolean;
   /** Registers how to refuse this call while it waits (`client.resetRateLimits()`); returns its removal. */
   readonly register: (refuse: (rejection: LimiterRejection) => void) => () => void;
@@ -56,8 +48,9 @@ export interface QueueContext<T> {
 }
 
 /**
- * Queues one call in its bucket's Bottleneck limiter, bounded by maxWaitMs and the deadline, ended by the call's
- * signal, and moved to local limiting when the shared store goes away while it waits (nothing is lost).
+ * Queues one call in its bucket's local Bottleneck limiter, bounded by maxWaitMs and the deadline, ended by the
+ * call's signal, by close() and by reset(). The call stays in this limiter until it starts or settles, whatever
+ * Redis does: only where the limiter's units come from changes (leases.ts), so no call is stranded.
  * @internal
  */
 export function queueCall<T>(q: QueueContext<T>): Promise<T> {
@@ -89,22 +82,11 @@ export function queueCall<T>(q: QueueContext<T>): Promise<T> {
         ),
       Math.max(1, Math.min(MAX_TIMER_MS, budget)),
     );
-    const reroute = () => {
-      if (settled || started) return;
-      settled = true;
-      cleanup();
-      q.count(-1);
-      // A closed client's limiters reject their waiting jobs: never hand one back to a stopped limiter.
-      if (q.closed()) reject(closedRejection());
-      else q.reroute().then(resolve, reject);
-    };
-    const unsubscribe = q.shared ? q.onDown?.(() => !started && reroute()) : undefined;
     const unregister = q.register((rejection) => finish(rejection));
     const cleanup = () => {
       unregister();
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
-      unsubscribe?.();
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -126,10 +108,7 @@ export function queueCall<T>(q: QueueContext<T>): Promise<T> {
       );
     };
     q.limiter.schedule({ priority: options.priority, id: q.id }, task).catch((error: unknown) => {
-      if (q.closed()) finish(closedRejection());
-      else if (q.shared && !started) reroute();
-      else finish(error);
+      finish(q.closed() ? closedRejection() : error);
     });
-    if (q.shared) q.watch?.(q.id, reroute);
   });
 }

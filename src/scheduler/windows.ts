@@ -22,9 +22,6 @@ export type LimiterEvent =
   | { readonly type: 'limiter'; readonly action: 'local-fallback'; readonly reason: string }
   | { readonly type: 'limiter'; readonly action: 'redis-recovered' };
 
-/** How long a cluster remembers that some process has counted a bucket (see Bucket.joining). */
-const COUNTED_TTL_MS = 24 * 3_600_000;
-
 /**
  * What the window rules need from the limiter around them.
  * @internal
@@ -33,14 +30,39 @@ export interface WindowHost {
   readonly resetMarginMs: number;
   /** `retry.rateLimitBaseDelayMs`: how long a bare 420/429 holds its bucket, doubling after. */
   readonly rateLimitBaseDelayMs: number;
-  /** Sets the reservoir of the bucket's limiter in the store in use. */
+  /**
+   * Sets the bucket's local reservoir (what this process may send). While Redis is down, a positive amount is split
+   * across the processes last seen sharing the window: each gives itself its share, not the whole.
+   */
   setReservoir(bucket: Bucket, reservoir: number | null): Promise<void>;
-  /** True for exactly one caller per name (per process locally; across processes with Redis). */
-  gate(name: string, ttlMs: number): Promise<boolean>;
+  /** The shared count of the bucket while Redis is up (the reservoir then holds leased units); else undefined. */
+  shared(bucket: Bucket): SharedWindow | undefined;
   emit(event: LimiterEvent): void;
   closed(): boolean;
-  /** The bucket's limiter in the store in use; made when `make`, else undefined when there is none yet. */
+  /** The bucket's local limiter; made when `make`, else undefined when there is none yet. */
   limiter(bucket: Bucket, make: boolean): Limiter | undefined;
+}
+
+/**
+ * What an answer tells the shared count (see shared.ts); each is one round trip, sent only when it changes
+ * something: a window's first answer in this process, fewer remaining than the count, a hold, a failed probe.
+ * @internal
+ */
+export interface SharedWindow {
+  /** Units left in the shared window at the last answer from Redis (Infinity: not known). */
+  readonly left: number;
+  /** The window waits for a probe's answer: the next answer with a count sets it. */
+  readonly probing: boolean;
+  /** X's headers: the window `reset` has `remaining` left; `others` of this process's calls are in flight. */
+  learn(reset: number, remaining: number, others: number): void;
+  /** Nothing goes before `until` (margin included), then one probe. */
+  hold(until: number): void;
+  /** A probe that got no count back (no answer, a 429 with room): its unit goes back. */
+  giveBack(units: number): void;
+  /** The endpoint reports no window. */
+  unlimited(): void;
+  /** The window's reset passed (`at`: reset + margin): the next one opens with `fill` (its limit) or one probe. */
+  reopened(fill: number | undefined, at: number): void;
 }
 
 /**
@@ -49,8 +71,9 @@ export interface WindowHost {
  */
 export function observe(host: WindowHost, bucket: Bucket, classification: Classification | undefined): void {
   const now = Date.now();
+  const shared = host.shared(bucket);
   if (classification === undefined || classification.status === undefined) {
-    if (bucket.mode === 'probe') void host.setReservoir(bucket, 1);
+    if (bucket.mode === 'probe') probeAgain(host, bucket, shared);
     return;
   }
   const info = classification.rateLimit;
@@ -68,7 +91,7 @@ export function observe(host: WindowHost, bucket: Bucket, classification: Classi
         until: new Date(now + verdict.holdMs),
         reason: verdict.reason,
       });
-      if (bucket.mode === 'probe') void host.setReservoir(bucket, 1);
+      if (bucket.mode === 'probe') probeAgain(host, bucket, shared);
       return;
     }
     if (verdict.kind === 'bare') bucket.bareStreak++;
@@ -79,6 +102,8 @@ export function observe(host: WindowHost, bucket: Bucket, classification: Classi
     hold(host, bucket, until, verdict.reason);
     // A hold from X's window refills it whole; any other ends with a probe (what is left is not known).
     const fromWindow = verdict.kind === 'spent' && info.remaining === 0 && info.reset?.getTime() === until;
+    if (shared && fromWindow) shared.learn(until, 0, 0);
+    else shared?.hold(until + host.resetMarginMs);
     scheduleRefill(host, bucket, until, fromWindow ? bucket.limit : undefined);
     return;
   }
@@ -87,46 +112,56 @@ export function observe(host: WindowHost, bucket: Bucket, classification: Classi
     bucket.bareStreak = 0;
     if (bucket.spacing !== bucket.minIntervalMs) spaceBucket(host, bucket, 0, 0);
   }
-  track(host, bucket, classification, now);
+  track(host, bucket, classification, now, shared);
+}
+
+/** A probe ended without a count (no answer, or a 429 with room left): another may go. */
+function probeAgain(host: WindowHost, bucket: Bucket, shared: SharedWindow | undefined): void {
+  if (shared) shared.giveBack(1);
+  else void host.setReservoir(bucket, 1);
 }
 
 /** An answer that is no 420/429: hold on every spent window, and follow X's 15-minute window. */
-function track(host: WindowHost, bucket: Bucket, classification: Classification, now: number): void {
+function track(
+  host: WindowHost,
+  bucket: Bucket,
+  classification: Classification,
+  now: number,
+  shared: SharedWindow | undefined,
+): void {
   const info = classification.rateLimit;
+  const reset = info.reset?.getTime();
   const spent = spentWindow(info, now);
   if (spent) {
     hold(host, bucket, spent.until, `window spent (${spent.header}: 0)`);
     // The server's count beats ours (another app may share the window): nothing more goes until the reset.
     void host.setReservoir(bucket, 0);
-    const xWindow = info.remaining === 0 && info.reset?.getTime() === spent.until;
+    const xWindow = info.remaining === 0 && reset === spent.until;
+    // X's own window is told below (remaining 0); a 24-hour window holds the bucket across the cluster.
+    if (!xWindow) shared?.hold(spent.until + host.resetMarginMs);
     scheduleRefill(host, bucket, spent.until, xWindow ? (info.limit ?? bucket.limit) : undefined);
   }
-  const reset = info.reset?.getTime();
   if (info.remaining === undefined || reset === undefined) {
     if (bucket.mode === 'probe' && !spent) {
       bucket.mode = 'unlimited';
       void host.setReservoir(bucket, null);
+      shared?.unlimited();
     }
     return;
   }
   if (reset < bucket.reset - 1000) return; // from an older window, arriving late: never raises anything
   bucket.limit = info.limit ?? bucket.limit;
-  if (bucket.mode !== 'tracked') {
-    // The probe's answer: only it was in flight, so the server's count is exact. Once per window, cluster-wide.
+  // This call is still counted in flight: the others are what the server has not seen yet.
+  const others = bucket.inflight - 1;
+  if (shared) {
+    // Once per window and process, and whenever X counts fewer left than the cluster thinks: never raises.
+    if (bucket.mode !== 'tracked' || shared.probing || reset > bucket.reset || info.remaining < shared.left)
+      shared.learn(reset, info.remaining, others);
     bucket.mode = 'tracked';
-    // Read now: by the time the gate answers, this call is no longer in flight.
-    const reservoir = Math.max(0, info.remaining - (bucket.inflight - 1));
-    // A process joining a cluster counts only if no process has counted this bucket before: otherwise its
-    // answer may open a window another's refill already opened, with their calls in flight, and overfill it.
-    const counting = bucket.joining
-      ? host.gate(`counted:${bucket.key}`, COUNTED_TTL_MS)
-      : Promise.resolve(true);
-    bucket.joining = false;
-    void counting
-      .then((first) => first && host.gate(`window:${bucket.key}:${reset}`, reset - now))
-      .then((won) => {
-        if (won) void host.setReservoir(bucket, bucket.spentUntil > Date.now() ? 0 : reservoir);
-      });
+  } else if (bucket.mode !== 'tracked') {
+    // The probe's answer: only it was in flight, so the server's count is exact.
+    bucket.mode = 'tracked';
+    if (bucket.spentUntil <= Date.now()) void host.setReservoir(bucket, Math.max(0, info.remaining - others));
   }
   if (reset > bucket.reset) {
     bucket.reset = reset;
@@ -159,13 +194,13 @@ function scheduleRefill(host: WindowHost, bucket: Bucket, at: number, amount: nu
     () => {
       bucket.timer = undefined;
       bucket.spentUntil = 0;
-      void host.gate(`refill:${bucket.key}:${at}`, 60_000).then((won) => {
-        if (!won || host.closed()) return;
-        const refill = bucket.refillAmount ?? 1;
-        if (bucket.refillAmount === undefined) bucket.mode = 'probe';
-        void host.setReservoir(bucket, refill);
-        host.emit({ type: 'limiter', action: 'refill', bucket: bucket.key, reservoir: refill });
-      });
+      if (host.closed()) return;
+      const refill = bucket.refillAmount ?? 1;
+      if (bucket.refillAmount === undefined) bucket.mode = 'probe';
+      const shared = host.shared(bucket);
+      if (shared) shared.reopened(bucket.refillAmount, when);
+      else void host.setReservoir(bucket, refill);
+      host.emit({ type: 'limiter', action: 'refill', bucket: bucket.key, reservoir: refill });
     },
     Math.max(0, Math.min(MAX_TIMER_MS, when - Date.now())),
   );

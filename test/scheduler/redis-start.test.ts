@@ -38,8 +38,20 @@ describe('Redis unreachable at start', () => {
     const port = await freePort();
     const events: CalmEvent[] = [];
     const prefix = `late-${Date.now()}`;
+    // A window far from spent: with Redis, its count is shared (a key per bucket); without headers none would be.
+    const windowed: typeof fetch = async () =>
+      Response.json(
+        { data: { id: '1' } },
+        {
+          headers: {
+            'x-rate-limit-limit': '1000',
+            'x-rate-limit-remaining': '990',
+            'x-rate-limit-reset': String(Math.ceil(Date.now() / 1000) + 900),
+          },
+        },
+      );
     const x = createClient({
-      fetch: answer,
+      fetch: windowed,
       rateLimit: { redis: { options: { port, host: '127.0.0.1' }, timeoutMs: 300, prefix } },
       hooks: { onEvent: (event) => events.push(event) },
     });
