@@ -141,7 +141,7 @@ export function createClient(options: ClientOptions = {}): CalmClient {
     baseOrigin: new URL(config.baseUrl).origin,
     pathOf: pathReader(baseUrl),
     scopes,
-    endpoints: new Map<string, string>(),
+    routes: new Map(),
   };
   let closed = false;
 

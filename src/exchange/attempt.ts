@@ -19,6 +19,8 @@ export class Attempt implements Abortable {
   #reject: ((reason: unknown) => void) | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   onWire = false;
+  /** OAuth 1.0a: when the attempt was signed (epoch ms), to tell a clock refusal from another. */
+  signedAt = 0;
 
   get signal(): AbortSignal {
     return this.#controller.signal;

@@ -7,6 +7,7 @@ import { type Classification, classify } from '../classify/classify.ts';
 import type { Hooks, ResponseType } from '../options/types.ts';
 import type { Call } from '../request/plan.ts';
 import type { CallScope } from '../request/scope.ts';
+import { withQuery } from '../request/url.ts';
 import type { Redactor } from '../utils/redact.ts';
 import { Attempt } from './attempt.ts';
 import { fetchFollowing } from './redirect.ts';
@@ -66,7 +67,8 @@ export function createHttp(instanceHeaders: Record<string, string>, hooks: Hooks
 
 /**
  * One request on the wire and its body, read once. The attempt's timeout starts here, not while the call waited
- * in the limiter; everything awaited here ends when the attempt's timeout or the call's scope does.
+ * in the limiter; everything awaited here ends when the attempt's timeout or the call's scope does. One race covers
+ * the request and its body (one promise and one await per attempt, not two).
  * @internal
  */
 export async function exchange(
@@ -76,81 +78,125 @@ export async function exchange(
   scope: CallScope,
   oauth1?: OAuth1Credentials,
 ): Promise<Exchange> {
-  scope.signal.throwIfAborted();
+  if (scope.exit !== undefined) throw scope.signal.reason;
   const started = Date.now();
   const attempt = new Attempt();
   scope.current = attempt;
   attempt.startTimeout(Math.min(call.timeoutMs, call.deadlineAt - started));
   try {
-    const request: KyOptions = {
-      method: call.method,
-      // The attempt's signal goes straight to fetch: handed to ky, it would be combined with ky's own controller
-      // through AbortSignal.any (weak references and a finalizer per call, ~15 % of the client's CPU per call).
-      // ky's timeouts are off, so its controller never aborts anything here.
-      fetch: (input, init) => {
-        attempt.onWire = true;
-        // Only Authorization (which fetch drops itself on a cross-origin redirect) in the instance's headers and
-        // none of the call's own: fetch may follow redirects. Otherwise calmfetch does, stripping credentials.
-        const send =
-          headers === undefined && !ctx.guardRedirects
-            ? () => ctx.fetch(input, { ...init, signal: attempt.signal })
-            : () => fetchFollowing(ctx.fetch, input as Request, { ...init, signal: attempt.signal });
-        if (oauth1 === undefined) return send();
-        // Signed here, as sent (ky's final URL and body), after the limiter: a fresh nonce and timestamp per attempt.
-        return ctx.signer.sign(input as Request, oauth1).then((at) => {
-          signedAt = at;
-          return send();
-        });
-      },
-    };
-    let signedAt = 0;
     const sent = call.options;
+    const request: KyOptions = { method: call.method, fetch: sender(ctx, attempt, headers, oauth1) };
     if (headers) request.headers = headers;
-    // ky takes every SearchParams form; its types list mutable arrays and no array values (it joins them).
-    if (sent.searchParams !== undefined)
-      request.searchParams = sent.searchParams as KyOptions['searchParams'];
+    let target: string | undefined = call.url;
+    if (sent.searchParams !== undefined) {
+      target = withQuery(call.url, sent.searchParams);
+      // ky takes every SearchParams form; its types list mutable arrays and no array values (it joins them).
+      if (target === undefined) request.searchParams = sent.searchParams as KyOptions['searchParams'];
+    }
     if (sent.json !== undefined) request.json = sent.json;
     if (sent.body !== undefined) request.body = sent.body;
-    const response = await attempt.race(ctx.http(call.url, request));
-    if (oauth1) ctx.signer.learn(call.url, response);
-    const contentType = response.headers.get('content-type') ?? undefined;
-    if (response.ok && call.responseType === 'stream') {
-      // The body is the caller's now: no attempt timeout, but the call's own signal still cancels it, as with fetch.
-      attempt.stopTimeout();
-      sent.signal?.addEventListener('abort', () => attempt.abort(sent.signal?.reason), { once: true });
-      const classification = classifyResponse(ctx, call, response, undefined);
-      return { response, body: response.body, json: false, classification, started };
-    }
-    if (
-      response.ok &&
-      (call.responseType === 'bytes' || (call.responseType === 'auto' && isBinary(contentType)))
-    ) {
-      const bytes = new Uint8Array(await attempt.race(response.arrayBuffer()));
-      const classification = classifyResponse(ctx, call, response, undefined);
-      return { response, body: bytes, json: false, classification, started };
-    }
-    const text = call.method === 'HEAD' ? '' : await attempt.race(response.text());
-    const wantsText = response.ok && call.responseType === 'text';
-    const parsed = parseBody(text, contentType, response.ok ? Number.POSITIVE_INFINITY : undefined);
-    const body = parsed.json !== undefined && !wantsText ? parsed.json : text;
-    const classification = classifyResponse(
-      ctx,
-      call,
-      response,
-      parsed.malformed ? text : (parsed.json ?? text),
+    return await attempt.race(
+      ctx
+        .http(target ?? call.url, request)
+        .then((response) => read(ctx, call, attempt, response, started, oauth1)),
     );
-    return {
-      response,
-      body,
-      json: !wantsText && (isJsonContentType(contentType) || parsed.json !== undefined),
-      classification,
-      started,
-      ...(oauth1 && { clockSkew: ctx.signer.isClockFault(response, classification, signedAt) }),
-    };
   } finally {
     attempt.stopTimeout();
     if (scope.current === attempt) scope.current = undefined;
   }
+}
+
+/**
+ * The `fetch` ky calls for one attempt. The attempt's signal goes straight to fetch: handed to ky, it would be
+ * combined with ky's own controller through AbortSignal.any (weak references and a finalizer per call, ~15 % of the
+ * client's CPU per call). ky's timeouts are off, so its controller never aborts anything here. `init` is ky's fresh
+ * object for this request: the signal is set in place.
+ */
+function sender(
+  ctx: ExchangeContext,
+  attempt: Attempt,
+  headers: HeadersInit | undefined,
+  oauth1: OAuth1Credentials | undefined,
+): typeof fetch {
+  // Only Authorization (which fetch drops itself on a cross-origin redirect) in the instance's headers and none of
+  // the call's own: fetch may follow redirects. Otherwise calmfetch does, stripping credentials.
+  const follows = headers === undefined && !ctx.guardRedirects;
+  const send = (input: RequestInfo | URL, init: RequestInit) => {
+    init.signal = attempt.signal;
+    return follows ? ctx.fetch(input, init) : fetchFollowing(ctx.fetch, input as Request, init);
+  };
+  return (input, init = {}) => {
+    attempt.onWire = true;
+    if (oauth1 === undefined) return send(input, init);
+    // Signed here, as sent (ky's final URL and body), after the limiter: a fresh nonce and timestamp per attempt.
+    return ctx.signer.sign(input as Request, oauth1).then((at) => {
+      attempt.signedAt = at;
+      return send(input, init);
+    });
+  };
+}
+
+/** The response's body, read once as the call's `responseType` says, and its classification. */
+function read(
+  ctx: ExchangeContext,
+  call: Call,
+  attempt: Attempt,
+  response: Response,
+  started: number,
+  oauth1: OAuth1Credentials | undefined,
+): Exchange | Promise<Exchange> {
+  if (oauth1) ctx.signer.learn(call.url, response);
+  const contentType = response.headers.get('content-type') ?? undefined;
+  if (response.ok && call.responseType === 'stream') {
+    // The body is the caller's now: no attempt timeout, but the call's own signal still cancels it, as with fetch.
+    attempt.stopTimeout();
+    const signal = call.options.signal;
+    signal?.addEventListener('abort', () => attempt.abort(signal.reason), { once: true });
+    const classification = classifyResponse(ctx, call, response, undefined);
+    return { response, body: response.body, json: false, classification, started };
+  }
+  const kind = contentKind(contentType);
+  if (response.ok && (call.responseType === 'bytes' || (call.responseType === 'auto' && kind.binary))) {
+    return response.arrayBuffer().then((buffer) => {
+      const classification = classifyResponse(ctx, call, response, undefined);
+      return { response, body: new Uint8Array(buffer), json: false, classification, started };
+    });
+  }
+  if (call.method === 'HEAD')
+    return readText(ctx, call, response, '', contentType, kind.json, started, oauth1, attempt);
+  return response
+    .text()
+    .then((text) => readText(ctx, call, response, text, contentType, kind.json, started, oauth1, attempt));
+}
+
+function readText(
+  ctx: ExchangeContext,
+  call: Call,
+  response: Response,
+  text: string,
+  contentType: string | undefined,
+  jsonType: boolean,
+  started: number,
+  oauth1: OAuth1Credentials | undefined,
+  attempt: Attempt,
+): Exchange {
+  const wantsText = response.ok && call.responseType === 'text';
+  const parsed = parseBody(text, contentType, response.ok ? Number.POSITIVE_INFINITY : undefined);
+  const body = parsed.json !== undefined && !wantsText ? parsed.json : text;
+  const classification = classifyResponse(
+    ctx,
+    call,
+    response,
+    parsed.malformed ? text : (parsed.json ?? text),
+  );
+  return {
+    response,
+    body,
+    json: !wantsText && (jsonType || parsed.json !== undefined),
+    classification,
+    started,
+    ...(oauth1 && { clockSkew: ctx.signer.isClockFault(response, classification, attempt.signedAt) }),
+  };
 }
 
 function classifyResponse(
@@ -178,6 +224,26 @@ function isBinary(contentType: string | undefined): boolean {
   const type = contentType.split(';', 1)[0]!.trim().toLowerCase();
   if (type === '' || type.startsWith('text/') || isJsonContentType(type)) return false;
   return !/^application\/(?:x-www-form-urlencoded|xml|javascript|ecmascript|x-ndjson)$|[+/]xml$/.test(type);
+}
+
+interface ContentKind {
+  readonly binary: boolean;
+  readonly json: boolean;
+}
+
+const NO_TYPE: ContentKind = { binary: false, json: false };
+/** The last content type seen and its kind: a service gets the same one again and again (one string compare). */
+let lastType: string | undefined;
+let lastKind: ContentKind = NO_TYPE;
+
+/** Whether a content type is binary (read as bytes) and whether it is JSON; remembered for the last one seen. */
+function contentKind(contentType: string | undefined): ContentKind {
+  if (contentType === undefined) return NO_TYPE;
+  if (contentType !== lastType) {
+    lastKind = { binary: isBinary(contentType), json: isJsonContentType(contentType) };
+    lastType = contentType;
+  }
+  return lastKind;
 }
 
 export type { ResponseType };

@@ -51,8 +51,8 @@ export interface PlanContext {
   readonly pathOf: (url: string) => string;
   /** Every open call's scope, for close(). */
   readonly scopes: Set<CallScope>;
-  /** Endpoint templates already worked out, by URL. */
-  readonly endpoints: Map<string, string>;
+  /** Paths already resolved (URL, endpoint template, origin), by path as the caller wrote it. */
+  readonly routes: Map<string, Route>;
 }
 
 /**
@@ -65,18 +65,18 @@ export function planCall(ctx: PlanContext, method: string, path: string, rawOpti
   if (typeof path !== 'string') throw new TypeError('`path` must be a string');
   const options = checkRequestOptions(rawOptions);
   const { config } = ctx;
-  const url = joinUrl(ctx.baseUrl, path);
+  const { url, endpoint, sameOrigin } = routeOf(ctx, path);
   const deadlineAt = Date.now() + (options.deadlineMs ?? config.deadlineMs);
   return {
     method: upper,
     url,
     summary: undefined,
-    endpoint: endpointOf(ctx, url),
+    endpoint,
     options,
     retry: options.retry === undefined ? config.retry : normalizeRetry('retry', options.retry, config.retry),
     idempotent: options.idempotent ?? IDEMPOTENT.has(upper),
     replayable: !isStream(options.body),
-    sameOrigin: sameOrigin(url, path, ctx.baseOrigin),
+    sameOrigin,
     timeoutMs: options.timeoutMs ?? config.timeoutMs,
     deadlineAt,
     priority: options.priority ?? DEFAULTS.priority,
@@ -103,15 +103,33 @@ function isStream(body: unknown): boolean {
 }
 
 /**
- * The endpoint template of a URL, memoised per URL (a service calls the same URLs again and again; reading the
- * path and templating it was about 3 % of a call's CPU). Bounded: cleared past 1,024 URLs.
+ * Where a path leads, worked out once.
+ * @internal
  */
-function endpointOf(ctx: PlanContext, url: string): string {
-  let endpoint = ctx.endpoints.get(url);
-  if (endpoint === undefined) {
-    endpoint = endpointTemplate(ctx.pathOf(url));
-    if (ctx.endpoints.size >= 1024) ctx.endpoints.clear();
-    ctx.endpoints.set(url, endpoint);
+export interface Route {
+  readonly url: string;
+  /** The endpoint template (`/2/users/:id/tweets`), for the limiter's bucket. */
+  readonly endpoint: string;
+  readonly sameOrigin: boolean;
+}
+
+/**
+ * The URL, endpoint template and origin check of a path, memoised per path as the caller wrote it (a service calls
+ * the same paths again and again; joining, reading and templating the URL was about 3 % of a call's CPU, and a
+ * joined URL is a new string to hash on every lookup, the caller's path often one whose hash is kept). Bounded:
+ * cleared past 1,024 paths.
+ */
+function routeOf(ctx: PlanContext, path: string): Route {
+  let route = ctx.routes.get(path);
+  if (route === undefined) {
+    const url = joinUrl(ctx.baseUrl, path);
+    route = {
+      url,
+      endpoint: endpointTemplate(ctx.pathOf(url)),
+      sameOrigin: sameOrigin(url, path, ctx.baseOrigin),
+    };
+    if (ctx.routes.size >= 1024) ctx.routes.clear();
+    ctx.routes.set(path, route);
   }
-  return endpoint;
+  return route;
 }

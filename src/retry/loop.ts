@@ -26,60 +26,15 @@ export async function runCall<T>(p: Pipeline, call: Call): Promise<CalmResponse<
   let authRefreshed = false;
   let resigned = false;
   /** The last failed attempt and what the decision said of it (the closed error's cause is built from it). */
-  let last: { failure: Failure; decision: Decision } | undefined;
-  const lastError = (): CalmError | undefined =>
-    last &&
-    finalError(
-      call,
-      last.failure,
-      last.decision.retry ? undefined : last.decision.giveUp,
-      last.decision.retryAt,
-      p.redactor,
-    );
-  const fail = (failure: Failure, why: string | undefined, retryAt: Date | undefined): CalmError => {
-    const error = finalError(call, failure, why, retryAt, p.redactor);
-    p.emitter.emit({
-      type: 'give-up',
-      method: call.method,
-      url: summaryOf(call).url,
-      attempt: failure.attempt,
-      category: error.category,
-      reason: error.reason,
-      giveUp: error.giveUp,
-      retryAt: error.retryAt,
-    });
-    return error;
-  };
-  /** The scope ended while the call waited or was on the wire: the caller's reason, or the one typed error. */
-  const ended = (attempt: number): unknown => {
-    if (scope.exit === 'abort') return scope.signal.reason;
-    // Aborted by the caller after close(), while its attempt was on the wire: the caller's reason, as always.
-    const caller = call.options.signal;
-    if (caller?.aborted) return caller.reason;
-    if (scope.exit === 'closed')
-      return fail(
-        closedFailure(attempt, last && { error: lastError()!, classification: last.failure.classification }),
-        CLOSED,
-        last?.decision.retryAt,
-      );
-    const why = "the call's deadline (deadlineMs) passed";
-    if (scope.endedOnWire) {
-      const error = new AttemptTimeoutError('the attempt was cut off at the deadline');
-      const classification = classify({ error, method: call.method }, { now: Date.now() });
-      return fail({ classification, attempt, cause: error }, why, undefined);
-    }
-    if (last) return fail(last.failure, why, last.decision.retryAt);
-    return fail(deadlineFailure(attempt), why, undefined);
-  };
-
+  let last: Last | undefined;
   try {
-    if (scope.exit !== undefined) throw ended(1);
+    if (scope.exit !== undefined) throw ended(p, call, 1, last);
     for (let attempt = 1; ; attempt++) {
       let outcome: Awaited<ReturnType<typeof runAttempt>>;
       try {
         outcome = await runAttempt(p, call, attempt);
       } catch {
-        throw ended(attempt);
+        throw ended(p, call, attempt, last);
       }
       if (outcome.ok) {
         p.budget?.refill();
@@ -88,7 +43,7 @@ export async function runCall<T>(p: Pipeline, call: Call): Promise<CalmResponse<
         return successOf<T>(result.response, result.body, result.json, result.classification, attempt);
       }
       const { failure } = outcome;
-      if (outcome.final) throw fail(failure, outcome.final.giveUp, outcome.final.retryAt);
+      if (outcome.final) throw fail(p, call, failure, outcome.final.giveUp, outcome.final.retryAt);
       const state: CallState = {
         attempt,
         retriesConsumed,
@@ -105,8 +60,8 @@ export async function runCall<T>(p: Pipeline, call: Call): Promise<CalmResponse<
       last = { failure, decision };
       if (scope.exit !== undefined) {
         // Closed while this attempt was on the wire: its answer stands, but nothing more is sent.
-        if (decision.retry || decision.refreshable) throw ended(attempt);
-        throw fail(failure, decision.giveUp, decision.retryAt);
+        if (decision.retry || decision.refreshable) throw ended(p, call, attempt, last);
+        throw fail(p, call, failure, decision.giveUp, decision.retryAt);
       }
       try {
         decision = await applyHooks(p.hooks, decision, {
@@ -122,10 +77,16 @@ export async function runCall<T>(p: Pipeline, call: Call): Promise<CalmResponse<
           error: (d) => finalError(call, failure, d.retry ? undefined : d.giveUp, d.retryAt, p.redactor),
         });
       } catch (error) {
-        if (!(error instanceof HookFailure)) throw ended(attempt);
+        if (!(error instanceof HookFailure)) throw ended(p, call, attempt, last);
         // A bug in a hook is permanent (retrying cannot fix it); the response it was deciding on stays visible.
         const classification = { ...failure.classification, category: 'permanent' as const };
-        throw fail({ classification, attempt, cause: error.cause }, `hooks.${error.hook} threw`, undefined);
+        throw fail(
+          p,
+          call,
+          { classification, attempt, cause: error.cause },
+          `hooks.${error.hook} threw`,
+          undefined,
+        );
       }
       if (decision.retry && decision.consumesRetry && p.budget && !p.budget.trySpend()) {
         p.emitter.emit({
@@ -138,7 +99,7 @@ export async function runCall<T>(p: Pipeline, call: Call): Promise<CalmResponse<
         });
         decision = giveUp('the retry budget is empty (too many recent failures): failing fast');
       }
-      if (!decision.retry) throw fail(failure, decision.giveUp, decision.retryAt);
+      if (!decision.retry) throw fail(p, call, failure, decision.giveUp, decision.retryAt);
       if (decision.consumesRetry) retriesConsumed++;
       if (decision.kind === 'auth-refresh') authRefreshed = true;
       if (decision.kind === 'resign') resigned = true;
@@ -147,12 +108,70 @@ export async function runCall<T>(p: Pipeline, call: Call): Promise<CalmResponse<
       try {
         await sleep(decision.delayMs, scope.signal);
       } catch {
-        throw ended(attempt);
+        throw ended(p, call, attempt, last);
       }
     }
   } finally {
     scope.dispose();
   }
+}
+
+/** The last failed attempt of a call and what the decision said of it. */
+interface Last {
+  readonly failure: Failure;
+  readonly decision: Decision;
+}
+
+/** The call's final error, announced by a `give-up` event. */
+function fail(
+  p: Pipeline,
+  call: Call,
+  failure: Failure,
+  why: string | undefined,
+  retryAt: Date | undefined,
+): CalmError {
+  const error = finalError(call, failure, why, retryAt, p.redactor);
+  p.emitter.emit({
+    type: 'give-up',
+    method: call.method,
+    url: summaryOf(call).url,
+    attempt: failure.attempt,
+    category: error.category,
+    reason: error.reason,
+    giveUp: error.giveUp,
+    retryAt: error.retryAt,
+  });
+  return error;
+}
+
+/** The scope ended while the call waited or was on the wire: the caller's reason, or the one typed error. */
+function ended(p: Pipeline, call: Call, attempt: number, last: Last | undefined): unknown {
+  const scope = call.scope;
+  if (scope.exit === 'abort') return scope.signal.reason;
+  // Aborted by the caller after close(), while its attempt was on the wire: the caller's reason, as always.
+  const caller = call.options.signal;
+  if (caller?.aborted) return caller.reason;
+  if (scope.exit === 'closed') {
+    const cause = last && {
+      error: finalError(
+        call,
+        last.failure,
+        last.decision.retry ? undefined : last.decision.giveUp,
+        last.decision.retryAt,
+        p.redactor,
+      ),
+      classification: last.failure.classification,
+    };
+    return fail(p, call, closedFailure(attempt, cause), CLOSED, last?.decision.retryAt);
+  }
+  const why = "the call's deadline (deadlineMs) passed";
+  if (scope.endedOnWire) {
+    const error = new AttemptTimeoutError('the attempt was cut off at the deadline');
+    const classification = classify({ error, method: call.method }, { now: Date.now() });
+    return fail(p, call, { classification, attempt, cause: error }, why, undefined);
+  }
+  if (last) return fail(p, call, last.failure, why, last.decision.retryAt);
+  return fail(p, call, deadlineFailure(attempt), why, undefined);
 }
 
 /** The event that says what the loop will do: a `wait`, a `retry` or an `auth-refresh`. */
