@@ -71,7 +71,9 @@ for (const form of FORMS) {
     for (let round = 0; round < ROUNDS; round++) {
       for (let i = 0; i < names.length; i++) {
         const name = names[(i + round) % names.length]!;
-        (costs[name] ??= []).push(await cpuPerCall(contenders[name]!, N, concurrency, form));
+        const list = costs[name] ?? [];
+        costs[name] = list;
+        list.push(await cpuPerCall(contenders[name]!, N, concurrency, form));
       }
     }
     const ky0 = costs[names[0]!]!;
