@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { localLimiter } from '../../src/scheduler/bottleneck.ts';
 import { type Bucket, newBucket } from '../../src/scheduler/buckets.ts';
-import { Leases, MAX_LEASE, newLease } from '../../src/scheduler/leases.ts';
+import { AHEAD_FACTOR, Leases, MAX_LEASE, newLease } from '../../src/scheduler/leases.ts';
 import type { Grant, SharedCount } from '../../src/scheduler/shared.ts';
 
 const MARGIN = 250;
@@ -78,6 +78,28 @@ describe('leases from the shared count', () => {
     big.leases.feed(big.bucket);
     await vi.advanceTimersByTimeAsync(1);
     expect(big.takes[0]!.want).toBe(MAX_LEASE);
+  });
+
+  it('leases only for the waiting calls, none ahead, when the window is scarce for the processes sharing it', async () => {
+    // A window of 40 shared by 4 processes, 10 left: units leased ahead for the 4 calls in flight would sit unused in
+    // this process's reservoir when the window ends, lost to every process.
+    const { takes, leases, bucket } = setup([{ granted: 3, remaining: 7 }]);
+    bucket.lease!.left = 10;
+    bucket.lease!.processes = 4;
+    bucket.waiting = 3;
+    bucket.inflight = 4;
+    leases.feed(bucket);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(takes.map((t) => t.want)).toEqual([3]);
+    // With plenty left (at least AHEAD_FACTOR × processes × in motion), the same bucket leases ahead.
+    const plenty = setup([{ granted: 7, remaining: 10_000 }]);
+    plenty.bucket.lease!.left = AHEAD_FACTOR * 4 * 7;
+    plenty.bucket.lease!.processes = 4;
+    plenty.bucket.waiting = 3;
+    plenty.bucket.inflight = 4;
+    plenty.leases.feed(plenty.bucket);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(plenty.takes.map((t) => t.want)).toEqual([7]);
   });
 
   it('a spent window: the next take goes at its reset plus the margin, not before', async () => {
