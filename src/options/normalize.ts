@@ -150,10 +150,12 @@ function normalizeRateLimit(value: unknown): NormalizedRateLimit | false {
     }
     if (
       redis.client !== undefined &&
-      (!isRecord(redis.client) || typeof redis.client.duplicate !== 'function')
+      (!isRecord(redis.client) ||
+        typeof redis.client.evalsha !== 'function' ||
+        typeof redis.client.removeListener !== 'function')
     ) {
       throw new TypeError(
-        '`rateLimit.redis.client` must be an ioredis client (the `redis` package never becomes ready with Bottleneck)',
+        '`rateLimit.redis.client` must be an ioredis client (calmfetch calls its `evalsha`; the `redis` package spells it `evalSha`)',
       );
     }
     checkObject('rateLimit.redis.options', redis.options);

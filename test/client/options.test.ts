@@ -26,6 +26,12 @@ describe('options are validated up front with a TypeError naming the option', ()
     [{ auth: { token: 'x' } }, '`auth` must be { bearer }, { oauth1 } or a function'],
     [{ auth: { bearer: '' } }, '`auth.bearer` must be a non-empty string or a function'],
     [{ auth: 'Bearer x' }, '`auth` must be { bearer }, { oauth1 } or a function'],
+    [{ rateLimit: { redis: { client: {} } } }, '`rateLimit.redis.client` must be an ioredis client'],
+    // node-redis: a client, but it spells the script call evalSha (calmfetch sends EVALSHA through ioredis).
+    [
+      { rateLimit: { redis: { client: { evalSha() {}, on() {}, removeListener() {}, duplicate() {} } } } },
+      '`rateLimit.redis.client` must be an ioredis client',
+    ],
     [{ baseUrl: 'api.x.com' }, '`baseUrl` must be an absolute http(s) URL'],
     [{ baseUrl: 'ftp://x' }, '`baseUrl` must be an absolute http(s) URL'],
     [{ baseUrl: 'https://user:pass@api.x.com' }, '`baseUrl` must not carry credentials'],
