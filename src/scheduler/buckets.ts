@@ -68,6 +68,8 @@ export interface Lease {
   debit: number;
   /** The last take found the window waiting for a probe's answer (this process's answer sets the count). */
   probing: boolean;
+  /** When takes started failing (Redis answered with an error), undefined while they succeed. */
+  failingSince?: number | undefined;
 }
 
 /** @internal */

@@ -18,7 +18,14 @@ export interface RedisStore {
    */
   ready(timeoutMs: number): Promise<boolean>;
   /** Runs a Lua script (EVALSHA, then EVAL once if Redis does not know it yet, as after a restart). */
+  /** Runs the script; rejects with a RedisNoAnswer when Redis does not answer within the store's `timeoutMs`. */
   run(script: Script, key: string, args: readonly (string | number)[]): Promise<unknown>;
+  /**
+   * Declares Redis unavailable although its socket may be open (it stopped answering, or every script fails): the
+   * status listener hears it once, and a health check (an unref'd timer, backing off from 1 s to 30 s while Redis
+   * keeps failing soon after each recovery) reports it back when it answers again.
+   */
+  fail(reason: string): void;
   /** Removes every listener calmfetch put on the connection, then closes what calmfetch opened. */
   close(): Promise<void>;
 }
@@ -28,6 +35,22 @@ export interface Script {
   readonly lua: string;
   readonly sha: string;
 }
+
+/**
+ * Redis did not answer a script within `rateLimit.redis.timeoutMs`.
+ * @internal
+ */
+export class RedisNoAnswer extends Error {
+  constructor(ms: number) {
+    super(`no answer within ${ms} ms`);
+    this.name = 'RedisNoAnswer';
+  }
+}
+/** The health check's longest wait for an answer, and its longest interval while Redis keeps failing. */
+const MAX_CHECK_MS = 5000;
+const MAX_HEALTH_MS = 30_000;
+/** Up this long, a new failure starts the health check from 1 s again. */
+const STEADY_MS = 30_000;
 
 /**
  * How often a connection calmfetch opened tries Redis again while it is down (an unref'd timer).
@@ -83,6 +106,7 @@ const isNoScript = (error: unknown) =>
 export async function openRedisStore(
   option: RedisOption,
   onStatus: (up: boolean, reason: string) => void,
+  timeoutMs = Number.POSITIVE_INFINITY,
 ): Promise<RedisStore> {
   const owned = option.client === undefined;
   // A connection calmfetch owns does not reconnect on its own (ioredis's reconnect timer would keep the process
@@ -119,6 +143,38 @@ export async function openRedisStore(
     }, PROBE_MS);
     probe.unref?.();
   };
+  /** Down by fail(): the socket may be open, so no `ready` event will say it is back; the health check does. */
+  let failed = false;
+  let health: ReturnType<typeof setTimeout> | undefined;
+  let healthMs = PROBE_MS / 2;
+  let upAt = 0;
+  const stopHealth = () => {
+    clearTimeout(health);
+    health = undefined;
+  };
+  const checkHealth = () => {
+    if (closed || !failed || health) return;
+    health = setTimeout(async () => {
+      health = undefined;
+      if (closed || !failed) return;
+      // A closed socket reports itself back with `ready`; an open one must answer a trivial script in time.
+      const answered =
+        client.status === 'ready' &&
+        (await withTimeout(
+          client.eval('return 1', 0).then(
+            () => true,
+            () => false,
+          ),
+          Math.min(timeoutMs, MAX_CHECK_MS),
+        ));
+      if (closed || !failed) return;
+      if (answered) {
+        failed = false;
+        setUp(true);
+      } else checkHealth();
+    }, healthMs);
+    health.unref?.();
+  };
   const report = (next: boolean) => {
     if (!next) startProbe();
     onStatus(next, next ? 'ready' : `Redis unavailable: ${lastError}`);
@@ -128,6 +184,9 @@ export async function openRedisStore(
     const first = next && !everUp && !declaredDown;
     up = next;
     if (next) {
+      upAt = Date.now();
+      failed = false;
+      stopHealth();
       everUp = true;
       firstReady?.();
     }
@@ -168,17 +227,35 @@ export async function openRedisStore(
       return up;
     },
     async run(script, key, args) {
-      try {
-        return await client.evalsha(script.sha, 1, key, ...args);
-      } catch (error) {
-        if (!isNoScript(error)) throw error;
-        return client.eval(script.lua, 1, key, ...args);
-      }
+      const send = async () => {
+        try {
+          return { value: await client.evalsha(script.sha, 1, key, ...args) };
+        } catch (error) {
+          if (!isNoScript(error)) throw error;
+          return { value: await client.eval(script.lua, 1, key, ...args) };
+        }
+      };
+      // Bounded like every Redis wait: a frozen Redis (or a black-holed network) keeps the socket open and answers
+      // nothing, and ioredis waits for ever.
+      if (!Number.isFinite(timeoutMs)) return (await send()).value;
+      const answer = await withTimeout(send(), timeoutMs);
+      if (answer === undefined) throw new RedisNoAnswer(timeoutMs);
+      return answer.value;
+    },
+    fail(reason) {
+      if (closed || !up) return;
+      // Failing again soon after a recovery (an error at a key, a full memory): check less and less often.
+      healthMs = Date.now() - upAt < STEADY_MS ? Math.min(MAX_HEALTH_MS, healthMs * 2) : PROBE_MS;
+      lastError = reason;
+      failed = true;
+      setUp(false);
+      checkHealth();
     },
     async close() {
       if (closed) return;
       closed = true;
       stopProbe();
+      stopHealth();
       firstReady?.();
       for (const [event, listener] of listeners) client.removeListener(event, listener);
       if (!owned) return; // the user's client stays open, with nothing of ours on it

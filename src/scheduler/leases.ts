@@ -28,6 +28,10 @@ export interface LeaseHost {
   /** The shared count while Redis is up; undefined while it is down, and after close(). */
   shared(): SharedCount | undefined;
   closed(): boolean;
+  /** `rateLimit.redis.timeoutMs`: how long takes may keep failing before Redis counts as unavailable. */
+  readonly timeoutMs?: number;
+  /** Redis answers, but with errors (or not in time): fall back as when it goes away. */
+  unavailable?(reason: string): void;
 }
 
 /** @internal */
@@ -76,7 +80,14 @@ export class Leases {
     // always on, so the last calls spilled into one more window).
     const ahead =
       lease.left >= AHEAD_FACTOR * lease.processes * (bucket.waiting + bucket.inflight) ? bucket.inflight : 0;
-    const want = Math.min(MAX_LEASE, bucket.waiting + ahead);
+    // At most a fair share of the window per take, once several processes share it: one busy process taking the
+    // whole window in one take made light ones wait a window or more (attack: 1 process at concurrency 64 and 7 at
+    // 1, 40 per 4 s: the light ones took 20 s; with the cap 5–9 s, the busy one 21 s instead of 20, 0 429s).
+    const fair =
+      bucket.limit !== undefined && lease.processes > 1
+        ? Math.max(1, Math.floor(bucket.limit / lease.processes))
+        : MAX_LEASE;
+    const want = Math.min(MAX_LEASE, fair, bucket.waiting + ahead);
     const { debit, window } = lease;
     const epoch = this.#epoch;
     lease.pending = true;
@@ -84,6 +95,7 @@ export class Leases {
       (grant) => {
         lease.pending = false;
         if (epoch !== this.#epoch || this.#host.closed()) return;
+        lease.failingSince = undefined;
         lease.debit -= debit;
         if (grant.granted < 0) {
           bucket.mode = 'unlimited';
@@ -113,11 +125,22 @@ export class Leases {
         }
         this.#wake(bucket, at - now);
       },
-      () => {
+      (error: unknown) => {
         lease.pending = false;
         // Redis refused or the connection dropped: while it still counts as up, try again shortly; once it is
-        // down, the fallback share feeds the bucket (down()).
+        // down, the fallback share feeds the bucket (down()). No answer in time, or errors for longer than
+        // timeoutMs (a wrong-type key, a full memory, a read-only replica), count as down: the calls waiting here
+        // must not wait for retry.maxWaitMs on a Redis that will not grant.
         if (epoch !== this.#epoch || this.#host.closed()) return;
+        const now = Date.now();
+        lease.failingSince ??= now;
+        const noAnswer = error instanceof Error && error.name === 'RedisNoAnswer';
+        if (this.#host.unavailable && (noAnswer || now - lease.failingSince >= (this.#host.timeoutMs ?? 0))) {
+          lease.failingSince = undefined;
+          const reason = noAnswer ? error.message : `Redis error: ${errorCode(error)}`;
+          this.#host.unavailable(reason);
+          if (epoch !== this.#epoch) return; // down() fed the bucket its share
+        }
         this.#wake(bucket, lease.pollMs);
         lease.pollMs = Math.min(POLL_MAX_MS, lease.pollMs * 2);
       },
@@ -229,7 +252,13 @@ export class Leases {
       lease.fill = undefined;
       lease.pollMs = POLL_MIN_MS;
       lease.left = Number.POSITIVE_INFINITY;
+      lease.failingSince = undefined;
       if (bucket.mode === 'unlimited') continue;
+      // Held (a 429, a window known spent): no take before the refill timer reopens it, as in down().
+      if (bucket.spentUntil > Date.now()) {
+        void setReservoir(bucket.local, 0);
+        continue;
+      }
       void setReservoir(bucket.local, 0).then(() => this.feed(bucket));
     }
   }
@@ -249,4 +278,10 @@ export class Leases {
       lease.timer = undefined;
     }
   }
+}
+
+/** The first word of a Redis error (`WRONGTYPE`, `OOM`, `READONLY`, …): never the command or its arguments. */
+function errorCode(error: unknown): string {
+  const message = error instanceof Error ? error.message : '';
+  return /^[A-Z][A-Z_-]{1,30}\b/.exec(message)?.[0] ?? (error instanceof Error ? error.name : 'error');
 }

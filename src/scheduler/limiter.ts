@@ -94,7 +94,11 @@ export class RateLimiter {
   #openStore(redis: RedisOption): Promise<RedisStore> {
     // close() awaits this too, and closes the store after it is wired.
     this.#opening ??= loadCluster().then(async (cluster) => {
-      const store = await cluster.openRedisStore(redis, (up, reason) => this.#storeChanged(up, reason));
+      const store = await cluster.openRedisStore(
+        redis,
+        (up, reason) => this.#storeChanged(up, reason),
+        this.#options.timeoutMs,
+      );
       this.#cluster = cluster;
       this.#store = store;
       // This process's id among those sharing a window (a share while Redis is down): drawn here, not at import.
@@ -103,6 +107,8 @@ export class RateLimiter {
         resetMarginMs: this.#options.resetMarginMs,
         shared: () => (store.up && !this.#closed ? this.#shared : undefined),
         closed: () => this.#closed,
+        timeoutMs: this.#options.timeoutMs,
+        unavailable: (reason) => store.fail(reason),
       });
       if (this.#closed) void store.close();
       return store;

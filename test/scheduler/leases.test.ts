@@ -10,7 +10,10 @@ import type { Grant, SharedCount } from '../../src/scheduler/shared.ts';
 const MARGIN = 250;
 type Take = { want: number; fill: number; debit: number; at: number };
 
-function setup(grants: (Partial<Grant> | { fail: true })[]) {
+function setup(
+  grants: (Partial<Grant> | { fail: true } | { silent: true })[],
+  host: { timeoutMs?: number; unavailable?: (reason: string) => void } = {},
+) {
   const takes: Take[] = [];
   const gives: { id: string; units: number }[] = [];
   let up = true;
@@ -19,6 +22,8 @@ function setup(grants: (Partial<Grant> | { fail: true })[]) {
       takes.push({ want, fill, debit, at: Date.now() });
       const next = grants.shift() ?? { granted: 0 };
       if ('fail' in next) throw new Error('NOPERM this user has no permissions to run the evalsha command');
+      if ('silent' in next)
+        throw Object.assign(new Error('no answer within 500 ms'), { name: 'RedisNoAnswer' });
       return {
         granted: 0,
         remaining: 0,
@@ -38,6 +43,7 @@ function setup(grants: (Partial<Grant> | { fail: true })[]) {
     resetMarginMs: MARGIN,
     shared: () => (up ? shared : undefined),
     closed: () => false,
+    ...host,
   });
   const bucket: Bucket = newBucket('GET /2/tweets/:id abc', 0, newLease('calmfetch:abc'), Date.now());
   bucket.local = localLimiter({ reservoir: 0 });
@@ -100,6 +106,16 @@ describe('leases from the shared count', () => {
     plenty.leases.feed(plenty.bucket);
     await vi.advanceTimersByTimeAsync(1);
     expect(plenty.takes.map((t) => t.want)).toEqual([7]);
+  });
+
+  it('takes at most limit ÷ processes at once when several processes share the window', async () => {
+    const { takes, leases, bucket } = setup([{ granted: 5, remaining: 30 }]);
+    bucket.limit = 40;
+    bucket.lease!.processes = 8;
+    bucket.waiting = 30;
+    leases.feed(bucket);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(takes[0]!.want).toBe(5);
   });
 
   it('a spent window: the next take goes at its reset plus the margin, not before', async () => {
@@ -222,5 +238,26 @@ describe('a take Redis refuses', () => {
     await vi.advanceTimersByTimeAsync(50 + 100 + 200 + 1);
     const gaps = takes.slice(1).map((t, i) => t.at - takes[i]!.at);
     expect(gaps).toEqual([50, 100, 200]);
+  });
+
+  it('errors for longer than timeoutMs make Redis unavailable (the fallback share), not a poll until maxWaitMs', async () => {
+    const unavailable = vi.fn();
+    const { takes, leases, bucket } = setup(Array(10).fill({ fail: true }), { timeoutMs: 300, unavailable });
+    bucket.waiting = 1;
+    leases.feed(bucket);
+    await vi.advanceTimersByTimeAsync(50 + 100 + 1);
+    expect(unavailable).not.toHaveBeenCalled(); // 150 ms of errors: still up
+    await vi.advanceTimersByTimeAsync(200);
+    expect(takes.length).toBe(4); // at 0, 50, 150, 350 ms: the fourth is past timeoutMs
+    expect(unavailable).toHaveBeenCalledExactlyOnceWith('Redis error: NOPERM');
+  });
+
+  it('no answer within timeoutMs makes Redis unavailable at once', async () => {
+    const unavailable = vi.fn();
+    const { leases, bucket } = setup([{ silent: true }], { timeoutMs: 500, unavailable });
+    bucket.waiting = 1;
+    leases.feed(bucket);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(unavailable).toHaveBeenCalledExactlyOnceWith('no answer within 500 ms');
   });
 });

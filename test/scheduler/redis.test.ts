@@ -145,13 +145,17 @@ describe('the clustered limiter (real redis-server)', () => {
     await x.close();
   }, 60_000);
 
-  it('Redis slow but connected: queued calls keep their place and go through once it answers; a short maxWaitMs bounds the wait', async () => {
+  it('Redis slower than timeoutMs counts as unavailable: calls go through on the fallback share, then it recovers', async () => {
+    // Issue 7 kept calls waiting on a slow Redis ("slow is not down") because the fallback then took the whole
+    // window. Since the fallback takes only this process's share (issue 19), a Redis that does not answer within
+    // timeoutMs is treated as gone, as the README promises: a frozen one used to hold calls until retry.maxWaitMs.
     const events: CalmEvent[] = [];
     const redisOptions = { port: redisPort, host: '127.0.0.1' };
+    const prefix = `slow-${Date.now()}`;
     const make = (maxWaitMs?: number) =>
       createClient({
         baseUrl: mock.url,
-        rateLimit: { redis: { options: redisOptions, prefix: `slow-${Date.now()}`, timeoutMs: 300 } },
+        rateLimit: { redis: { options: redisOptions, prefix, timeoutMs: 300 } },
         ...(maxWaitMs === undefined ? {} : { retry: { maxWaitMs } }),
         hooks: { onEvent: (e) => events.push(e) },
       });
@@ -169,34 +173,27 @@ describe('the clustered limiter (real redis-server)', () => {
         Array.from({ length: 10 }, () =>
           x.get('/2/users/me').then(
             (r) => ({ ok: true as const, status: r.status, at: Date.now() - start }),
-            (e: Error & { retryAt?: Date }) => ({
-              ok: false as const,
-              name: e.name,
-              message: e.message,
-              at: Date.now() - start,
-            }),
+            (e: Error) => ({ ok: false as const, name: e.name, message: e.message, at: Date.now() - start }),
           ),
         ),
       );
     const [patientResults, hurriedResults] = await Promise.all([settle(patient), settle(hurried)]);
-    await stalled;
-    await admin.quit();
-
-    // Slow is not gone: no fallback to local limiting, which would stop sharing the quota.
-    expect(events.filter((e) => e.type === 'limiter' && e.action === 'local-fallback')).toEqual([]);
-    // The patient client's calls all went through, after the stall (~1.9 s), none of them lost.
-    expect(patientResults.map((r) => r.ok)).toEqual(Array(10).fill(true));
-    for (const r of patientResults) expect(r.at).toBeGreaterThan(1500);
-    // The hurried client's calls ended at their wait bound with a typed error, long before Redis answered.
-    for (const r of hurriedResults) {
-      expect(r).toMatchObject({
-        ok: false,
-        name: 'RateLimitError',
-        message: expect.stringMatching(/waited longer than retry.maxWaitMs/),
-      });
+    // Every call went through long before Redis answered again (~1.9 s), none waited for it, none was lost.
+    for (const r of [...patientResults, ...hurriedResults]) {
+      expect(r).toMatchObject({ ok: true, status: 200 });
       expect(r.at).toBeLessThan(1500);
     }
-    // Once Redis answers again, both clients work normally.
+    const fallbacks = events.filter((e) => e.type === 'limiter' && e.action === 'local-fallback');
+    expect(fallbacks.length).toBeGreaterThanOrEqual(1);
+    expect(fallbacks[0]).toMatchObject({ reason: expect.stringMatching(/no answer within 300 ms/) });
+    await stalled;
+    await admin.quit();
+    // Once Redis answers again, the health check reports it back and both clients work normally.
+    const recovered = () =>
+      events.filter((e) => e.type === 'limiter' && e.action === 'redis-recovered').length;
+    const deadline = Date.now() + 5000;
+    while (recovered() < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(recovered()).toBe(2);
     await expect(patient.get('/2/users/me')).resolves.toMatchObject({ status: 200 });
     await expect(hurried.get('/2/users/me')).resolves.toMatchObject({ status: 200 });
     await Promise.all([patient.close(), hurried.close()]);
