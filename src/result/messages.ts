@@ -22,7 +22,8 @@ export function errorMessage(
   const count = attemptCount(attempts, neverSent(classification));
   if (count) parts.push(count);
   let message = parts.join(' ');
-  if (giveUp) message += `; ${giveUp}`;
+  // The reason may already say it ("not sent: the client was closed"): never twice.
+  if (giveUp && !classification.reason.endsWith(giveUp)) message += `; ${giveUp}`;
   if (retryAt) message += `; retry at ${retryAt.toISOString()}`;
   if (classification.tip) message += `. Tip: ${classification.tip}`;
   return message;

@@ -44,6 +44,9 @@ describe('1. an onAuthError hook that never resolves', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(call.error).toMatchObject(closedError);
     expect((call.error as Error).cause).toMatchObject({ name: 'AuthError' });
+    // Said once: the reason already says why it gave up.
+    expect((call.error as Error).message).toMatch(/^GET \/2\/me: not retried: the client was closed\b/);
+    expect((call.error as Error).message).not.toMatch(/closed.*the client was closed/);
   });
 });
 
