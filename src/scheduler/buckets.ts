@@ -60,6 +60,8 @@ export interface Lease {
   taken: number;
   /** When the last units were granted (epoch ms). */
   grantedAt: number;
+  /** The reset (epoch ms) of the window the last units came from, as Redis knew it then (0: not known). */
+  grantedReset: number;
   /** The most processes seen taking from one window of the bucket (at least 1): the share of each while Redis is down. */
   processes: number;
   /** What the next window opens with when this process creates it: its limit, or undefined for one probe. */

@@ -45,6 +45,7 @@ export function newLease(key: string): Lease {
     left: Number.POSITIVE_INFINITY,
     taken: 0,
     grantedAt: 0,
+    grantedReset: 0,
     processes: 1,
     fill: undefined,
     debit: 0,
@@ -111,6 +112,7 @@ export class Leases {
           lease.taken = grant.id === lease.window ? lease.taken + grant.granted : grant.granted;
           lease.window = grant.id;
           lease.grantedAt = now;
+          lease.grantedReset = grant.reset;
           lease.pollMs = POLL_MIN_MS;
           void addReservoir(bucket.local!, grant.granted);
         }
@@ -207,7 +209,10 @@ export class Leases {
     const lease = bucket.lease;
     if (!lease || !bucket.local) return;
     lease.fill = fill;
-    if (lease.grantedAt >= at) return;
+    // Granted from a window with a later reset than the one that ended (another process's answer from across X's
+    // reset opened it in Redis before this process's refill): those units belong to the new window; dropping them
+    // lost them to the whole cluster (a window served 28 of 30).
+    if (lease.grantedAt >= at || lease.grantedReset > at - this.#host.resetMarginMs) return;
     lease.debit = 0;
     lease.taken = 0;
     lease.left = fill ?? Number.POSITIVE_INFINITY;

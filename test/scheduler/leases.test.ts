@@ -181,6 +181,19 @@ describe('leases from the shared count', () => {
     expect(bucket.lease!.fill).toBe(40);
     expect(bucket.lease!.taken).toBe(0);
   });
+
+  it('the window reopens: units granted from the next window (a later reset, learnt across X’s reset) stay', async () => {
+    const reset = Date.now() + 1000;
+    const { leases, bucket } = setup([{ granted: 5, remaining: 10, reset: reset + 4000 }]);
+    bucket.waiting = 1;
+    leases.feed(bucket);
+    await vi.advanceTimersByTimeAsync(1);
+    bucket.waiting = 0;
+    // The refill for the window ending at `reset` fires at reset + margin, after the grant: still kept.
+    leases.reopened(bucket, 40, reset + MARGIN);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await reservoir(bucket)).toBe(5);
+  });
 });
 
 describe('Redis down: each process takes its share', () => {

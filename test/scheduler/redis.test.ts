@@ -61,8 +61,8 @@ describe('the clustered limiter (real redis-server)', () => {
     const windows = api.stats.windows.filter((w) => w.endpoint === 'GET /2/tweets/:id');
     const full = windows.slice(0, -1);
     expect(full.length).toBeGreaterThanOrEqual(2);
-    // The shared count loses a unit or two in some windows (28 of 30 in one CI run of several; the cause is not
-    // found yet, see the README): every full window at least 90 %, all of them together at least 95 %.
+    // One CI run saw a window served 28 of 30: a refill dropped units already granted from the next window (fixed
+    // in Leases.reopened). Until more runs show every window full: each at least 90 %, together at least 95 %.
     for (const window of full) expect(window.served).toBeGreaterThanOrEqual(Math.ceil(0.9 * window.limit));
     const served = full.reduce((sum, w) => sum + w.served, 0);
     const limit = full.reduce((sum, w) => sum + w.limit, 0);
