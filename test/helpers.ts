@@ -28,18 +28,26 @@ export function useMockServer() {
   };
 }
 
+/** One request as the tests record it: method, path with query, fake time, headers (the body is not read). */
+export type SeenRequest = { method: string; path: string; at: number; headers: Headers; body: string };
+
+/** What `recordRequests` records of one request. */
+export function seenRequest(request: Request): SeenRequest {
+  const url = new URL(request.url);
+  return {
+    method: request.method,
+    path: url.pathname + url.search,
+    at: Date.now(),
+    headers: request.headers,
+    body: '',
+  };
+}
+
 /** Records every request the server sees: method, path, fake time, and the request itself. */
 export function recordRequests(server: ReturnType<typeof setupServer>) {
-  const seen: { method: string; path: string; at: number; headers: Headers; body: string }[] = [];
+  const seen: SeenRequest[] = [];
   const listener = async ({ request }: { request: Request }) => {
-    const url = new URL(request.url);
-    seen.push({
-      method: request.method,
-      path: url.pathname + url.search,
-      at: Date.now(),
-      headers: request.headers,
-      body: '',
-    });
+    seen.push(seenRequest(request));
   };
   server.events.on('request:start', listener);
   return seen;

@@ -4,7 +4,7 @@ import { xStream } from '../../mocks/index.ts';
 import { connectionResponse } from '../../mocks/stream.ts';
 import type { CalmClient, CalmEvent, ClientOptions, StreamEvent, StreamOptions } from '../../src/index.ts';
 import { createClient } from '../../src/index.ts';
-import { API, eventLog, recordRequests, TOKEN, type useMockServer } from '../helpers.ts';
+import { API, eventLog, recordRequests, seenRequest, TOKEN, type useMockServer } from '../helpers.ts';
 
 export const STREAM = '/2/tweets/search/stream';
 
@@ -32,15 +32,7 @@ export function openHarness(
     clientOptions = {
       ...clientOptions,
       fetch: async (input) => {
-        const request = input as Request;
-        const url = new URL(request.url);
-        seen.push({
-          method: request.method,
-          path: url.pathname + url.search,
-          at: Date.now(),
-          headers: request.headers,
-          body: '',
-        });
+        seen.push(seenRequest(input as Request));
         const response = connectionResponse(connections[Math.min(next++, connections.length - 1)]!);
         if (response.type === 'error') throw new TypeError('fetch failed');
         return response;
