@@ -1,9 +1,10 @@
 import { bareClassification, type Classification, classify } from '../classify/classify.ts';
 import { type Exchange, exchange } from '../exchange/exchange.ts';
 import { type Call, summaryOf } from '../request/plan.ts';
-import { ClientClosed } from '../request/scope.ts';
+import { type CallScope, ClientClosed } from '../request/scope.ts';
 import { CLOSED, type Failure } from '../result/failure.ts';
 import { LimiterRejection } from '../scheduler/limiter.ts';
+import type { ScheduleOptions } from '../scheduler/types.ts';
 import type { Pipeline } from './context.ts';
 
 /**
@@ -39,19 +40,7 @@ export async function runAttempt(p: Pipeline, call: Call, attempt: number): Prom
     const send = () => exchange(ctx, call, headers, scope, oauth1);
     let bucket = p.limiter ? p.bucketOf(call, headers, oauth1) : '';
     if (typeof bucket !== 'string') bucket = await bucket;
-    const result = p.limiter
-      ? await p.limiter.schedule(
-          bucket,
-          {
-            priority: call.priority,
-            signal: scope.signal,
-            maxWaitMs: call.retry.maxWaitMs,
-            deadlineAt: call.deadlineAt,
-            endpoint: `${call.method} ${call.endpoint}`,
-          },
-          send,
-        )
-      : await send();
+    const result = p.limiter ? await p.limiter.schedule(bucket, new Waits(call), send) : await send();
     report(p, call, attempt, result.classification, result.started);
     if (result.classification.category === 'ok') return { ok: true, result };
     const failure = { classification: result.classification, attempt };
@@ -61,8 +50,7 @@ export async function runAttempt(p: Pipeline, call: Call, attempt: number): Prom
       scope.end('closed', new ClientClosed(CLOSED));
     // The scope ended this attempt (close() lets one already on the wire end on its own: its failure stands), or
     // the caller aborted it after close().
-    if (scope.exit !== undefined && !(scope.exit === 'closed' && scope.endedOnWire))
-      throw scope.signal.reason;
+    if (scope.exit !== undefined && !(scope.exit === 'closed' && scope.endedOnWire)) throw scope.reason;
     if (call.options.signal?.aborted) throw call.options.signal.reason;
     if (error instanceof LimiterRejection) return refused(attempt, error);
     const classification = p.redactor.classification(
@@ -70,6 +58,36 @@ export async function runAttempt(p: Pipeline, call: Call, attempt: number): Prom
     );
     report(p, call, attempt, classification, started);
     return { ok: false, failure: { classification, attempt, cause: safeCause(error) } };
+  }
+}
+
+/**
+ * What the limiter reads of a call. The scope's signal is made only if the call has to wait: a call admitted at once
+ * (the common case) never makes one.
+ */
+class Waits implements ScheduleOptions {
+  readonly #scope: CallScope;
+  readonly priority: number;
+  readonly maxWaitMs: number;
+  readonly deadlineAt: number;
+  readonly method: string;
+  readonly endpoint: string;
+
+  constructor(call: Call) {
+    this.#scope = call.scope;
+    this.priority = call.priority;
+    this.maxWaitMs = call.retry.maxWaitMs;
+    this.deadlineAt = call.deadlineAt;
+    this.method = call.method;
+    this.endpoint = call.endpoint;
+  }
+
+  get signal(): AbortSignal {
+    return this.#scope.signal;
+  }
+
+  get ended(): boolean {
+    return this.#scope.exit !== undefined;
   }
 }
 

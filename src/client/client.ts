@@ -129,7 +129,13 @@ export function createClient(options: ClientOptions = {}): CalmClient {
     },
   };
   function bucketFor(call: Call, identity: string): string {
-    if (!customBucket) return defaultBucket(call.method, call.endpoint, identity);
+    if (!customBucket) {
+      const last = call.route.bucket;
+      if (last !== undefined && last.identity === identity && last.method === call.method) return last.key;
+      const key = defaultBucket(call.method, call.endpoint, identity);
+      call.route.bucket = { method: call.method, identity, key };
+      return key;
+    }
     return String(
       customBucket({ method: call.method, url: summaryOf(call).url, endpoint: call.endpoint, identity }),
     );

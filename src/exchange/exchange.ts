@@ -78,7 +78,7 @@ export async function exchange(
   scope: CallScope,
   oauth1?: OAuth1Credentials,
 ): Promise<Exchange> {
-  if (scope.exit !== undefined) throw scope.signal.reason;
+  if (scope.exit !== undefined) throw scope.reason;
   const started = Date.now();
   const attempt = new Attempt();
   scope.current = attempt;
@@ -147,7 +147,9 @@ function read(
 ): Exchange | Promise<Exchange> {
   if (oauth1) ctx.signer.learn(call.url, response);
   const contentType = response.headers.get('content-type') ?? undefined;
-  if (response.ok && call.responseType === 'stream') {
+  // Read once: each of undici's getters checks its receiver.
+  const ok = response.ok;
+  if (ok && call.responseType === 'stream') {
     // The body is the caller's now: no attempt timeout, but the call's own signal still cancels it, as with fetch.
     attempt.stopTimeout();
     const signal = call.options.signal;
@@ -156,32 +158,33 @@ function read(
     return { response, body: response.body, json: false, classification, started };
   }
   const kind = contentKind(contentType);
-  if (response.ok && (call.responseType === 'bytes' || (call.responseType === 'auto' && kind.binary))) {
+  if (ok && (call.responseType === 'bytes' || (call.responseType === 'auto' && kind.binary))) {
     return response.arrayBuffer().then((buffer) => {
       const classification = classifyResponse(ctx, call, response, undefined);
       return { response, body: new Uint8Array(buffer), json: false, classification, started };
     });
   }
-  if (call.method === 'HEAD')
-    return readText(ctx, call, response, '', contentType, kind.json, started, oauth1, attempt);
-  return response
-    .text()
-    .then((text) => readText(ctx, call, response, text, contentType, kind.json, started, oauth1, attempt));
+  const body = { response, ok, contentType, jsonType: kind.json, started, oauth1, attempt };
+  if (call.method === 'HEAD') return readText(ctx, call, body, '');
+  return response.text().then((text) => readText(ctx, call, body, text));
 }
 
-function readText(
-  ctx: ExchangeContext,
-  call: Call,
-  response: Response,
-  text: string,
-  contentType: string | undefined,
-  jsonType: boolean,
-  started: number,
-  oauth1: OAuth1Credentials | undefined,
-  attempt: Attempt,
-): Exchange {
-  const wantsText = response.ok && call.responseType === 'text';
-  const parsed = parseBody(text, contentType, response.ok ? Number.POSITIVE_INFINITY : undefined);
+/** A response whose body is read as text, and what is known of it before the read. */
+interface TextBody {
+  readonly response: Response;
+  readonly ok: boolean;
+  readonly contentType: string | undefined;
+  /** The content type says JSON. */
+  readonly jsonType: boolean;
+  readonly started: number;
+  readonly oauth1: OAuth1Credentials | undefined;
+  readonly attempt: Attempt;
+}
+
+function readText(ctx: ExchangeContext, call: Call, read: TextBody, text: string): Exchange {
+  const { response, ok, started, oauth1 } = read;
+  const wantsText = ok && call.responseType === 'text';
+  const parsed = parseBody(text, read.contentType, ok ? Number.POSITIVE_INFINITY : undefined);
   const body = parsed.json !== undefined && !wantsText ? parsed.json : text;
   const classification = classifyResponse(
     ctx,
@@ -192,10 +195,10 @@ function readText(
   return {
     response,
     body,
-    json: !wantsText && (jsonType || parsed.json !== undefined),
+    json: !wantsText && (read.jsonType || parsed.json !== undefined),
     classification,
     started,
-    ...(oauth1 && { clockSkew: ctx.signer.isClockFault(response, classification, attempt.signedAt) }),
+    ...(oauth1 && { clockSkew: ctx.signer.isClockFault(response, classification, read.attempt.signedAt) }),
   };
 }
 

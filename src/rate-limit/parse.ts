@@ -146,15 +146,19 @@ export function readRateLimit(get: HeaderGetter, now: number): RateLimitInfo {
     const local = seconds * 1000 - (clockSkewMs ?? 0);
     return withinReach(local, now) && local <= now + MAX_WINDOW_MS ? new Date(local) : undefined;
   };
+  // Field by field rather than through assignDefined: this runs for every response.
   const window = (
     target: Mutable<RateLimitWindow>,
-    [limit, remaining, reset]: readonly [string, string, string],
-  ): boolean =>
-    assignDefined(target, {
-      limit: integer(get(limit)),
-      remaining: integer(get(remaining)),
-      reset: epochReset(get(reset)),
-    });
+    [limitName, remainingName, resetName]: readonly [string, string, string],
+  ): boolean => {
+    const limit = integer(get(limitName));
+    const remaining = integer(get(remainingName));
+    const reset = epochReset(get(resetName));
+    if (limit !== undefined) target.limit = limit;
+    if (remaining !== undefined) target.remaining = remaining;
+    if (reset !== undefined) target.reset = reset;
+    return limit !== undefined || remaining !== undefined || reset !== undefined;
+  };
 
   const info: Mutable<RateLimitInfo> = {};
   window(info, FAMILIES.x);
@@ -162,12 +166,12 @@ export function readRateLimit(get: HeaderGetter, now: number): RateLimitInfo {
   if (window(app24h, FAMILIES.app24h)) info.app24h = app24h;
   const user24h: Mutable<RateLimitWindow> = {};
   if (window(user24h, FAMILIES.user24h)) info.user24h = user24h;
-  assignDefined(info, {
-    ietf: parseIetf(get, now),
-    retryAfterMs: parseRetryAfter(get, now, serverDate),
-    serverDate,
-    clockSkewMs,
-  });
+  const ietf = parseIetf(get, now);
+  if (ietf !== undefined) info.ietf = ietf;
+  const retryAfterMs = parseRetryAfter(get, now, serverDate);
+  if (retryAfterMs !== undefined) info.retryAfterMs = retryAfterMs;
+  if (serverDate !== undefined) info.serverDate = serverDate;
+  if (clockSkewMs !== undefined) info.clockSkewMs = clockSkewMs;
   return info;
 }
 

@@ -31,6 +31,8 @@ export interface Call {
   readonly responseType: ResponseType;
   /** The endpoint template (`/2/users/:id/tweets`), for the limiter's bucket. */
   readonly endpoint: string;
+  /** Where the path leads, shared by every call to it (the limiter keeps its bucket key there). */
+  readonly route: Route;
   /** The signal, deadline and close() of this call, combined. */
   readonly scope: CallScope;
 }
@@ -65,13 +67,15 @@ export function planCall(ctx: PlanContext, method: string, path: string, rawOpti
   if (typeof path !== 'string') throw new TypeError('`path` must be a string');
   const options = checkRequestOptions(rawOptions);
   const { config } = ctx;
-  const { url, endpoint, sameOrigin } = routeOf(ctx, path);
+  const route = routeOf(ctx, path);
+  const { url, endpoint, sameOrigin } = route;
   const deadlineAt = Date.now() + (options.deadlineMs ?? config.deadlineMs);
   return {
     method: upper,
     url,
     summary: undefined,
     endpoint,
+    route,
     options,
     retry: options.retry === undefined ? config.retry : normalizeRetry('retry', options.retry, config.retry),
     idempotent: options.idempotent ?? IDEMPOTENT.has(upper),
@@ -111,6 +115,11 @@ export interface Route {
   /** The endpoint template (`/2/users/:id/tweets`), for the limiter's bucket. */
   readonly endpoint: string;
   readonly sameOrigin: boolean;
+  /**
+   * The last bucket key made for this path, with the method and credential identity it was made for: the next call
+   * gets the same string back, whose hash the limiter's table has kept (a key built afresh is hashed again).
+   */
+  bucket: { readonly method: string; readonly identity: string; readonly key: string } | undefined;
 }
 
 /**
@@ -127,6 +136,7 @@ function routeOf(ctx: PlanContext, path: string): Route {
       url,
       endpoint: endpointTemplate(ctx.pathOf(url)),
       sameOrigin: sameOrigin(url, path, ctx.baseOrigin),
+      bucket: undefined,
     };
     if (ctx.routes.size >= 1024) ctx.routes.clear();
     ctx.routes.set(path, route);

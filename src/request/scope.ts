@@ -38,11 +38,15 @@ export interface Abortable {
  * backoff or rate-limit sleep, Redis) races `signal`, so whatever ends the scope ends the wait at once. The attempt
  * on the wire is aborted too, except by `close()`, which lets requests already sent finish.
  *
- * Cheap when nothing is set: no timer without a finite deadline, no listener without a caller's signal.
+ * Cheap when nothing is set: no timer without a finite deadline, no listener without a caller's signal, and no
+ * AbortController until a wait asks for `signal` (an AbortController and its signal cost about as much as the
+ * rest of the scope).
  * @internal
  */
 export class CallScope {
-  readonly #controller = new AbortController();
+  /** Made the first time a wait asks for `signal`: a call that never waits (the common case) makes none. */
+  #controller: AbortController | undefined;
+  #reason: unknown;
   readonly #caller: AbortSignal | undefined;
   readonly #registry: Set<CallScope>;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -80,7 +84,16 @@ export class CallScope {
 
   /** Aborted when the scope ends, with the caller's reason, a DeadlineReached or a ClientClosed. */
   get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#exit !== undefined) this.#controller.abort(this.#reason);
+    }
     return this.#controller.signal;
+  }
+
+  /** Why the scope ended (what `signal.reason` is), or undefined while it is open. */
+  get reason(): unknown {
+    return this.#reason;
   }
 
   /** How the scope ended, or undefined while it is open. */
@@ -103,7 +116,8 @@ export class CallScope {
   end(exit: ScopeExit, reason: unknown): void {
     if (this.#exit !== undefined) return;
     this.#exit = exit;
-    this.#controller.abort(reason);
+    this.#reason = reason;
+    this.#controller?.abort(reason);
     const attempt = this.current;
     this.#endedOnWire = attempt?.onWire === true;
     if (attempt && !(exit === 'closed' && attempt.onWire)) attempt.abort(reason);

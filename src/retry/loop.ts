@@ -147,7 +147,7 @@ function fail(
 /** The scope ended while the call waited or was on the wire: the caller's reason, or the one typed error. */
 function ended(p: Pipeline, call: Call, attempt: number, last: Last | undefined): unknown {
   const scope = call.scope;
-  if (scope.exit === 'abort') return scope.signal.reason;
+  if (scope.exit === 'abort') return scope.reason;
   // Aborted by the caller after close(), while its attempt was on the wire: the caller's reason, as always.
   const caller = call.options.signal;
   if (caller?.aborted) return caller.reason;

@@ -7,11 +7,10 @@ import { closedRejection, LimiterRejection, queueCall, type WaitOptions } from '
 import { type Cluster, loadCluster, type RedisOption } from './redis.ts';
 import type { SharedCount } from './shared.ts';
 import { runInSlot } from './slots.ts';
-import type { LimiterOptions, Observed, ScheduleOptions } from './types.ts';
+import { endpointOf, type LimiterOptions, type Observed, type ScheduleOptions } from './types.ts';
 import { type LimiterEvent, observe, type WindowHost } from './windows.ts';
 
 export { LimiterRejection } from './queue.ts';
-
 export type { LimiterEvent } from './windows.ts';
 
 /**
@@ -137,14 +136,14 @@ export class RateLimiter {
     );
   }
 
-  #bucket(key: string, endpoint: string | undefined, now: number): Bucket {
+  #bucket(key: string, options: ScheduleOptions, now: number): Bucket {
     // The common case first, without a closure per call.
     const known = this.#buckets.find(key, now);
     if (known) return known;
     return this.#buckets.get(key, now, () =>
       newBucket(
         key,
-        endpoint === undefined ? 0 : this.#options.minIntervalMs(endpoint),
+        options.endpoint === undefined ? 0 : this.#options.minIntervalMs(endpointOf(options)),
         this.#cluster?.newLease(this.#cluster.redisKey(this.#options.prefix, key)),
         now,
       ),
@@ -173,7 +172,7 @@ export class RateLimiter {
       throw new LimiterRejection('store-unavailable', 'the shared rate-limit store (Redis) is unavailable');
     }
     const now = Date.now();
-    const bucket = this.#bucket(key, options.endpoint, now);
+    const bucket = this.#bucket(key, options, now);
     if (bucket.spentUntil > now) {
       const wait = bucket.spentUntil - now;
       if (wait > options.maxWaitMs || now + wait >= options.deadlineAt) {
@@ -196,7 +195,7 @@ export class RateLimiter {
   }
 
   #enqueue<T extends Observed>(bucket: Bucket, options: ScheduleOptions, job: () => Promise<T>): Promise<T> {
-    if (options.signal?.aborted) return Promise.reject(options.signal.reason);
+    if (options.ended ?? options.signal?.aborted) return Promise.reject(options.signal?.reason);
     const limiter = this.#limiter(bucket);
     if (takeToken(limiter)) return this.#run(bucket, options, job);
     const queued = queueCall<T>({

@@ -20,8 +20,13 @@ export const closedRejection = () => new LimiterRejection('closed', 'the client 
 /** @internal */
 export interface WaitOptions {
   readonly priority: number;
-  /** The call's cancellation scope (its signal, deadline and the client's close()): ends every wait here. */
+  /**
+   * The call's cancellation scope (its signal, deadline and the client's close()): ends every wait here. Read only
+   * when the call has to wait: a call's scope makes its signal on first read.
+   */
   readonly signal: AbortSignal | undefined;
+  /** Whether the scope has ended already, told without making its signal (the admission's check). */
+  readonly ended?: boolean;
   readonly maxWaitMs: number;
   readonly deadlineAt: number;
 }

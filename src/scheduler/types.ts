@@ -25,8 +25,17 @@ export interface LimiterOptions {
  * @internal
  */
 export interface ScheduleOptions extends WaitOptions {
+  /** The call's method and endpoint template (`GET`, `/2/tweets/:id`), read only when a bucket is made. */
+  readonly method?: string;
   readonly endpoint?: string;
 }
+
+/**
+ * The key `rateLimit.minIntervalMs` is looked up by: `GET /2/tweets/search/all`.
+ * @internal
+ */
+export const endpointOf = (options: ScheduleOptions): string =>
+  `${options.method ?? 'GET'} ${options.endpoint ?? ''}`;
 
 /** @internal */
 export interface Observed {

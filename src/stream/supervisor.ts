@@ -63,7 +63,7 @@ export async function supervise(
   let next: { schedule: ReconnectSchedule; reason: string } | undefined;
 
   const stop = (): void => {
-    if (scope.exit === 'abort') queue.stop(scope.signal.reason, true);
+    if (scope.exit === 'abort') queue.stop(scope.reason, true);
     else if (scope.exit === 'closed') queue.stop(closedError(url), true);
     else queue.stop();
   };
