@@ -1,7 +1,7 @@
 // Overhead in process: CPU per call with a fetch that answers at once, so that only the clients' own work is
 // measured (steady on a loaded machine, where the loopback run's rounds spread from 0.5 to 2 × ky). Every contender
 // is interleaved round by round; ratios are taken within a round, then the median. `node bench/overhead-cpu.ts`
-// (ROUNDS, N, FORMS and CONCURRENCY in the environment; --expose-gc collects between batches).
+// (ROUNDS, N, FORMS, CONCURRENCY, ONLY and OLD_SRC in the environment; --expose-gc collects between batches).
 import ky from 'ky';
 import { createClient } from '../src/index.ts';
 import { median } from './lib.ts';
@@ -40,12 +40,32 @@ const unlimited = createClient({
   fetch: fetchAtOnce,
   rateLimit: false,
 });
-const contenders: Record<string, Get> = {
+// OLD_SRC=/path/to/src: the same client from another tree (an A/B of a change, interleaved in the same process).
+const old = process.env.OLD_SRC
+  ? ((await import(`${process.env.OLD_SRC}/index.ts`)) as { createClient: typeof createClient }).createClient(
+      {
+        baseUrl: BASE,
+        auth: { bearer: TOKEN },
+        fetch: fetchAtOnce,
+      },
+    )
+  : undefined;
+const ONLY = process.env.ONLY?.split(',');
+const all: Record<string, Get> = {
   'ky (default retry)': (path, q) => bare.get(path.slice(1), q ? { searchParams: q } : {}).json(),
   'ky (retry 0, timeout off)': (path, q) => lean.get(path.slice(1), q ? { searchParams: q } : {}).json(),
   'calmfetch (defaults)': (path, q) => calm.get(path, q ? { searchParams: q } : undefined),
   'calmfetch (rateLimit: false)': (path, q) => unlimited.get(path, q ? { searchParams: q } : undefined),
+  ...(old && {
+    'calmfetch OLD_SRC (defaults)': (path, q) => old.get(path, q ? { searchParams: q } : undefined),
+  }),
 };
+// ONLY=ky,OLD: the contenders whose names contain one of these (bare ky always first: it is the unit).
+const contenders = Object.fromEntries(
+  Object.entries(all).filter(
+    ([name], i) => i === 0 || ONLY === undefined || ONLY.some((part) => name.includes(part)),
+  ),
+);
 
 async function cpuPerCall(get: Get, total: number, concurrency: number, form: string): Promise<number> {
   let next = 0;
