@@ -114,11 +114,10 @@ export class Credentials {
       if (this.#oauth1 !== undefined) headers.delete('authorization');
       return headers;
     }
-    const signal = call.scope.signal;
     if (typeof auth === 'function') {
       const given = await raceSignal(
         Promise.resolve().then(() => auth(summaryOf(call))),
-        signal,
+        call.scope.signal,
       );
       if (given === undefined || given === null) {
         throw new TypeError('`auth` returned no headers: the request would go without credentials');
@@ -132,7 +131,7 @@ export class Credentials {
     if (!('bearer' in auth)) return headers;
     const token =
       typeof auth.bearer === 'function'
-        ? await raceSignal(Promise.resolve().then(auth.bearer), signal)
+        ? await raceSignal(Promise.resolve().then(auth.bearer), call.scope.signal)
         : auth.bearer;
     if (typeof token !== 'string' || token.trim() === '') {
       throw new TypeError('`auth.bearer()` must give a non-empty token string');

@@ -116,8 +116,9 @@ export class CallScope {
   end(exit: ScopeExit, reason: unknown): void {
     if (this.#exit !== undefined) return;
     this.#exit = exit;
-    this.#reason = reason;
-    this.#controller?.abort(reason);
+    // What AbortController.abort() would make of no reason (a polyfilled caller's signal may abort with none).
+    this.#reason = reason === undefined ? new DOMException('This operation was aborted', 'AbortError') : reason;
+    this.#controller?.abort(this.#reason);
     const attempt = this.current;
     this.#endedOnWire = attempt?.onWire === true;
     if (attempt && !(exit === 'closed' && attempt.onWire)) attempt.abort(reason);
