@@ -90,7 +90,8 @@ export const OPTION_DOCS: Readonly<Record<string, { readonly type: string; reado
     },
     'rateLimit.bucket': {
       type: '(request) => string',
-      description: 'Overrides the bucket key (method + endpoint template + hash of the `Authorization` credential).',
+      description:
+        'Overrides the bucket key (method + endpoint template + hash of the `Authorization` credential).',
     },
     'rateLimit.minIntervalMs': {
       type: "{ 'METHOD /template': ms } \\| (endpoint) => ms",

@@ -117,7 +117,8 @@ export class CallScope {
     if (this.#exit !== undefined) return;
     this.#exit = exit;
     // What AbortController.abort() would make of no reason (a polyfilled caller's signal may abort with none).
-    this.#reason = reason === undefined ? new DOMException('This operation was aborted', 'AbortError') : reason;
+    this.#reason =
+      reason === undefined ? new DOMException('This operation was aborted', 'AbortError') : reason;
     this.#controller?.abort(this.#reason);
     const attempt = this.current;
     this.#endedOnWire = attempt?.onWire === true;
