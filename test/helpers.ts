@@ -64,6 +64,20 @@ export function eventLog() {
   };
 }
 
+/**
+ * Starts watching a call: `at` is set (fake ms since the start) when it settles, with its value or error. For calls
+ * that may not settle at all (held in a queue): `settle()` would wait for them.
+ */
+export function watch<T>(promise: Promise<T>) {
+  const started = Date.now();
+  const state: { at?: number; value?: T; error?: unknown } = {};
+  promise.then(
+    (value) => Object.assign(state, { at: Date.now() - started, value }),
+    (error: unknown) => Object.assign(state, { at: Date.now() - started, error }),
+  );
+  return state;
+}
+
 /** Starts a call, advances fake time by `ms`, and settles it (resolved value or rejection). */
 export async function settle<T>(promise: Promise<T>, ms = 50): Promise<{ value?: T; error?: unknown }> {
   const settled = promise.then(

@@ -164,9 +164,9 @@ function read(
       return { response, body: new Uint8Array(buffer), json: false, classification, started };
     });
   }
-  const body = { response, ok, contentType, jsonType: kind.json, started, oauth1, attempt };
-  if (call.method === 'HEAD') return readText(ctx, call, body, '');
-  return response.text().then((text) => readText(ctx, call, body, text));
+  const source = { response, ok, contentType, jsonType: kind.json, started, oauth1, attempt };
+  if (call.method === 'HEAD') return readText(ctx, call, source, '');
+  return response.text().then((text) => readText(ctx, call, source, text));
 }
 
 /** A response whose body is read as text, and what is known of it before the read. */
@@ -181,10 +181,10 @@ interface TextBody {
   readonly attempt: Attempt;
 }
 
-function readText(ctx: ExchangeContext, call: Call, read: TextBody, text: string): Exchange {
-  const { response, ok, started, oauth1 } = read;
+function readText(ctx: ExchangeContext, call: Call, source: TextBody, text: string): Exchange {
+  const { response, ok, contentType, jsonType, started, oauth1, attempt } = source;
   const wantsText = ok && call.responseType === 'text';
-  const parsed = parseBody(text, read.contentType, ok ? Number.POSITIVE_INFINITY : undefined);
+  const parsed = parseBody(text, contentType, ok ? Number.POSITIVE_INFINITY : undefined);
   const body = parsed.json !== undefined && !wantsText ? parsed.json : text;
   const classification = classifyResponse(
     ctx,
@@ -195,10 +195,10 @@ function readText(ctx: ExchangeContext, call: Call, read: TextBody, text: string
   return {
     response,
     body,
-    json: !wantsText && (read.jsonType || parsed.json !== undefined),
+    json: !wantsText && (jsonType || parsed.json !== undefined),
     classification,
     started,
-    ...(oauth1 && { clockSkew: ctx.signer.isClockFault(response, classification, read.attempt.signedAt) }),
+    ...(oauth1 && { clockSkew: ctx.signer.isClockFault(response, classification, attempt.signedAt) }),
   };
 }
 

@@ -4,22 +4,11 @@ import { delay, HttpResponse, http } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { rateLimitHeaders, respond, v1Error } from '../../mocks/index.ts';
 import { type CalmError, type CalmEvent, createClient, isCalmError } from '../../src/index.ts';
-import { API, eventLog, recordRequests, useMockServer } from '../helpers.ts';
+import { API, eventLog, recordRequests, useMockServer, watch } from '../helpers.ts';
 
 const { server, use } = useMockServer();
 const never = () => new Promise<never>(() => {});
 const ok = () => HttpResponse.json({ data: { id: '1' } });
-
-/** Starts a call and records when it settles (fake ms since the start). */
-function watch<T>(promise: Promise<T>) {
-  const started = Date.now();
-  const state: { at?: number; value?: T; error?: unknown } = {};
-  promise.then(
-    (value) => Object.assign(state, { at: Date.now() - started, value }),
-    (error: unknown) => Object.assign(state, { at: Date.now() - started, error }),
-  );
-  return state;
-}
 
 const closedError = { name: 'PermanentError', category: 'permanent', giveUp: 'the client was closed' };
 

@@ -1,14 +1,12 @@
-// A caller's signal whose abort carries no reason (an AbortSignal polyfill such as the `abort-controller` package,
-// or a signal-like object from another realm: the options check only asks for `addEventListener`). Before
-// bcc832c the call rejected with its scope's `signal.reason`, which AbortController turns into an AbortError
-// DOMException when given `undefined`. Now the scope keeps the raw reason (`scope.reason`) and the call rejects
-// with `undefined`: an untyped, un-`instanceof`-able rejection, and a different one at each wait point (the
-// limiter's queue still rejects with the lazily made signal's AbortError).
+// A caller's signal whose abort carries no reason: an AbortSignal polyfill (such as the `abort-controller` package)
+// or a signal-like object from another realm (the options check only asks for `addEventListener`). The call ends
+// with an AbortError, as AbortController.abort() makes of no reason, wherever it waits; bcc832c made it reject
+// with `undefined` (the scope kept the raw reason).
 import { HttpResponse, http } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { rateLimitHeaders, respond, v1Error } from '../../mocks/index.ts';
-import { createClient } from '../../src/index.ts';
-import { API, useMockServer } from '../helpers.ts';
+import { type CalmClient, createClient } from '../../src/index.ts';
+import { API, useMockServer, watch } from '../helpers.ts';
 
 const { use } = useMockServer();
 
@@ -31,64 +29,67 @@ function reasonlessSignal(abortedAlready = false) {
   return { signal: signal as unknown as AbortSignal, abort };
 }
 
-async function outcome(promise: Promise<unknown>, ms: number) {
-  const state: { settled: boolean; error?: unknown } = { settled: false };
-  promise.then(
-    () => Object.assign(state, { settled: true }),
-    (error: unknown) => Object.assign(state, { settled: true, error }),
-  );
-  await vi.advanceTimersByTimeAsync(ms);
-  return state;
-}
+const abortError = { name: 'AbortError' };
 
-describe('a caller signal that aborts without a reason', () => {
-  it('already aborted: the call rejects with a typed error, not undefined', async () => {
-    use(http.get(`${API}/2/a`, () => HttpResponse.json({ data: {} })));
-    const x = createClient({ rateLimit: false });
-    const { signal } = reasonlessSignal(true);
-    const state = await outcome(x.get('/2/a', { signal }), 20);
-    expect(state.settled).toBe(true);
-    expect(state.error).toBeInstanceOf(Error);
-  });
-
-  it('aborted during a backoff sleep: the call rejects with a typed error, not undefined', async () => {
+/** Where a call waits when it is aborted: a client, and the wait started with the caller's signal. */
+const waits: Record<string, () => Promise<(signal: AbortSignal) => Promise<unknown>>> = {
+  'a backoff sleep': async () => {
     use(http.get(`${API}/2/a`, () => respond.json(v1Error(130), 503)));
     const x = createClient({ rateLimit: false, random: () => 0.99 });
-    const { signal, abort } = reasonlessSignal();
-    const call = x.get('/2/a', { signal });
-    await vi.advanceTimersByTimeAsync(50);
-    abort();
-    const state = await outcome(call, 5);
-    expect(state.settled).toBe(true);
-    expect(state.error).toBeInstanceOf(Error);
-  });
-
-  it('aborted in the limiter queue: the call rejects with a typed error, not undefined', async () => {
+    return (signal) => x.get('/2/a', { signal });
+  },
+  'the limiter queue': async () => {
     use(
       http.get(`${API}/2/a`, () =>
         HttpResponse.json({ data: {} }, { headers: rateLimitHeaders({ remaining: 0, resetInSeconds: 600 }) }),
       ),
     );
-    const x = createClient({});
-    await outcome(x.get('/2/a'), 20);
-    const { signal, abort } = reasonlessSignal();
-    const call = x.get('/2/a', { signal });
-    await vi.advanceTimersByTimeAsync(50);
-    abort();
-    const state = await outcome(call, 5);
-    expect(state.settled).toBe(true);
-    expect(state.error).toBeInstanceOf(Error);
-    await x.close();
+    const x = createClient();
+    const spend = watch(x.get('/2/a'));
+    await vi.advanceTimersByTimeAsync(20);
+    expect(spend.value).toMatchObject({ data: {} });
+    return (signal) => x.get('/2/a', { signal });
+  },
+  'a credentials provider': async () => {
+    const x = createClient({ rateLimit: false, auth: { bearer: () => new Promise<string>(() => {}) } });
+    return (signal) => x.get('/2/a', { signal });
+  },
+  "a stream's reconnect wait": async () => {
+    use(
+      http.get(`${API}/2/tweets/search/stream`, () =>
+        HttpResponse.json({ title: 'Service Unavailable' }, { status: 503 }),
+      ),
+    );
+    const x: CalmClient = createClient();
+    return async (signal) => {
+      for await (const _ of x.stream('/2/tweets/search/stream', { signal })) {
+        // no post arrives: the stream only reconnects
+      }
+    };
+  },
+};
+
+describe('a caller signal that aborts without a reason', () => {
+  it('already aborted: the call rejects with an AbortError', async () => {
+    use(http.get(`${API}/2/a`, () => HttpResponse.json({ data: {} })));
+    const x = createClient({ rateLimit: false });
+    const call = watch(x.get('/2/a', { signal: reasonlessSignal(true).signal }));
+    await vi.advanceTimersByTimeAsync(20);
+    expect(call.at).toBeDefined();
+    expect(call.error).toBeInstanceOf(Error);
+    expect(call.error).toMatchObject(abortError);
   });
 
-  it('aborted in a credentials provider: the call rejects with a typed error, not undefined', async () => {
-    const x = createClient({ rateLimit: false, auth: { bearer: () => new Promise<string>(() => {}) } });
+  it.each(Object.keys(waits))('aborted in %s: the call rejects with an AbortError at once', async (name) => {
+    const start = await waits[name]!();
     const { signal, abort } = reasonlessSignal();
-    const call = x.get('/2/a', { signal });
-    await vi.advanceTimersByTimeAsync(10);
+    const call = watch(start(signal));
+    await vi.advanceTimersByTimeAsync(200);
+    expect(call.at).toBeUndefined();
     abort();
-    const state = await outcome(call, 5);
-    expect(state.settled).toBe(true);
-    expect(state.error).toBeInstanceOf(Error);
+    await vi.advanceTimersByTimeAsync(5);
+    expect(call.at).toBeDefined();
+    expect(call.error).toBeInstanceOf(Error);
+    expect(call.error).toMatchObject(abortError);
   });
 });

@@ -70,42 +70,6 @@ describe('proactive rate limiting', () => {
     expect(api.stats.byStatus[429]).toBeUndefined();
   });
 
-  it('keeps a bucket per method and credential on one path, however the calls alternate', async () => {
-    // Token A's window on GET /2/tweets/:id is spent; token B's, and A's on POST, have room. The bucket key is
-    // remembered per path: a call with the other token or method must not reuse the last one's.
-    const reset = String(Math.ceil(T0 / 1000) + 60);
-    use(
-      http.all(`${API}/2/tweets/:id`, ({ request }) => {
-        const spent = request.method === 'GET' && request.headers.get('authorization') === 'Bearer token-A';
-        return respond.json({ data: { id: '20' } }, 200, {
-          'x-rate-limit-limit': '50',
-          'x-rate-limit-remaining': spent ? '0' : '40',
-          'x-rate-limit-reset': reset,
-        });
-      }),
-    );
-    const seen = recordRequests(server);
-    let token = 'token-A';
-    const x = createClient({ auth: () => ({ authorization: `Bearer ${token}` }) });
-    await settle(x.get('/2/tweets/20'));
-    token = 'token-B';
-    await settle(x.get('/2/tweets/20'));
-    token = 'token-A';
-    const held = settle(x.get('/2/tweets/20'), 100);
-    await settle(x.post('/2/tweets/20', { json: {} }));
-    token = 'token-B';
-    await settle(x.get('/2/tweets/20'));
-    expect(seen.map((r) => `${r.method} ${r.headers.get('authorization')}`)).toEqual([
-      'GET Bearer token-A',
-      'GET Bearer token-B',
-      'POST Bearer token-A',
-      'GET Bearer token-B',
-    ]);
-    await settle(Promise.resolve(), 62_000);
-    expect((await held).value).toMatchObject({ data: { id: '20' } });
-    expect(seen).toHaveLength(5);
-  });
-
   it('fails at once, unsent, with retryAt when the spent window resets beyond maxWaitMs', async () => {
     const api = createMockXApi({
       endpoints: [{ method: 'GET', path: '/2/tweets/:id', limit: 1, windowMs: 15 * 60_000 }],
